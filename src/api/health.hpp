@@ -1,0 +1,25 @@
+#pragma once
+// GET /healthz, /readyz and /metrics (api.md, "Health"): open routes, no API key.
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace utxoiq::http {
+class Router;
+}
+namespace utxoiq::obs {
+class Registry;
+}
+
+namespace utxoiq::api {
+
+// What /readyz reports; each function reads state kept up to date elsewhere (no I/O here).
+struct ReadinessProbe {
+  std::function<bool()> primary_up;
+  std::function<std::vector<bool>()> replicas_up;  // may be empty
+  std::function<std::string()> cache_state;       // "up", "down" or "disabled"
+};
+
+void add_health_routes(http::Router& router, ReadinessProbe probe, obs::Registry& registry);
+
+}  // namespace utxoiq::api

@@ -1,0 +1,150 @@
+// Command-line parsing with CLI11: every command has --help; flags win over environment variables,
+// which win over defaults. A bad flag prints one line and exits with kExitUsage.
+#include "app/cli.hpp"
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <iostream>
+#include <sstream>
+
+#include "app/exit_codes.hpp"
+#include "app/migrate_command.hpp"
+#include "app/serve.hpp"
+
+namespace utxoiq::app {
+namespace {
+
+void add_database_options(CLI::App& cmd, DatabaseOptions& db) {
+  cmd.add_option("--database-url", db.database_url,
+                 "PostgreSQL URL; without it an embedded cluster in --data-dir is used")
+      ->envname("DATABASE_URL");
+  cmd.add_option("--data-dir", db.data_dir, "Directory of the embedded PostgreSQL and Redis data")
+      ->envname("UTXOIQ_DATA_DIR")
+      ->capture_default_str();
+}
+
+std::vector<std::string> split_commas(const std::string& text) {
+  std::vector<std::string> parts;
+  std::stringstream in(text);
+  for (std::string part; std::getline(in, part, ',');) {
+    if (!part.empty()) parts.push_back(part);
+  }
+  return parts;
+}
+
+void add_serve_command(CLI::App& cli, ServeConfig& config, std::string& replicas, int& overflow) {
+  auto* serve = cli.add_subcommand("serve", "Run the HTTP service");
+  add_database_options(*serve, config.database);
+  serve->add_option("--listen", config.listen, "HOST:PORT to serve HTTP on")
+      ->envname("UTXOIQ_LISTEN")
+      ->capture_default_str();
+  serve->add_option("--replica-urls", replicas, "Comma-separated read replica URLs")
+      ->envname("DATABASE_REPLICA_URLS");
+  serve->add_option("--redis-url", config.redis_url,
+                    "Redis URL; without it a private redis-server is started when installed")
+      ->envname("REDIS_URL");
+  serve->add_flag("--no-redis", config.no_redis, "Run without Redis (cache and limits in process)");
+  serve->add_option("--pool-min", config.pool.min_size, "Minimum connections per database host")
+      ->envname("DATABASE_POOL_SIZE")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  serve->add_option("--pool-max", config.pool.max_size, "Maximum connections per database host")
+      ->envname("DATABASE_POOL_MAX")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  serve->add_option("--pool-overflow", overflow, "Connections above --pool-min (sets --pool-max)")
+      ->envname("DATABASE_MAX_OVERFLOW")
+      ->check(CLI::Range(0, 1000));
+  serve->add_option("--pool-timeout", config.pool.acquire_timeout_s,
+                    "Seconds to wait for a free connection before answering 503")
+      ->envname("DATABASE_POOL_TIMEOUT")
+      ->check(CLI::Range(0.001, 600.0))
+      ->capture_default_str();
+  serve->add_option("--pool-idle-timeout", config.pool.idle_timeout_s,
+                    "Seconds before an idle connection above the minimum is closed")
+      ->envname("DATABASE_POOL_IDLE_TIMEOUT")
+      ->check(CLI::Range(1, 86400))
+      ->capture_default_str();
+  serve->add_option("--statement-timeout-ms", config.pool.statement_timeout_ms,
+                    "PostgreSQL statement_timeout of the service's connections")
+      ->envname("DATABASE_STATEMENT_TIMEOUT_MS")
+      ->check(CLI::Range(1, 3600000))
+      ->capture_default_str();
+  serve->add_flag("!--no-migrate", config.migrate_on_start,
+                  "Do not apply pending migrations at start");
+  serve->add_option("--log-level", config.log_level, "trace|debug|info|warn|error")
+      ->envname("UTXOIQ_LOG_LEVEL")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
+      ->capture_default_str();
+  serve->add_option("--shutdown-grace", config.shutdown_grace_s,
+                    "Seconds in-flight requests get to finish after SIGINT/SIGTERM")
+      ->envname("UTXOIQ_SHUTDOWN_GRACE")
+      ->check(CLI::Range(0.0, 600.0))
+      ->capture_default_str();
+  serve->add_option("--backfill-stall-minutes", config.backfill_stall_minutes,
+                    "A running job without progress for longer is reported stale")
+      ->envname("UTXOIQ_BACKFILL_STALL_MINUTES")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+}
+
+void add_migrate_command(CLI::App& cli, MigrateArgs& args) {
+  auto* migrate = cli.add_subcommand("migrate", "Manage the database schema");
+  migrate->require_subcommand(1);
+  add_database_options(*migrate, args.database);
+  migrate->add_option("--migrations-dir", args.migrations_dir,
+                      "Read migrations from this directory instead of the built-in ones");
+  const std::pair<const char*, const char*> actions[] = {
+      {"status", "List every migration and whether it is applied"},
+      {"up", "Apply pending migrations in order, each in its own transaction"},
+      {"down", "Roll back the most recent applied migration"},
+      {"verify", "Report applied migrations whose file changed or is missing"},
+  };
+  for (const auto& [name, help] : actions) {
+    migrate->add_subcommand(name, help)->callback([&args, name = name] { args.action = name; });
+  }
+  auto* create = migrate->add_subcommand("create", "Write the next NNNN_NAME.up.sql/.down.sql");
+  create->add_option("NAME", args.name, "Name of the migration, [a-z0-9_]+")->required();
+  create->callback([&args] { args.action = "create"; });
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+  CLI::App cli{"utxoiq-store: persistence and caching service of utxoIQ"};
+  cli.require_subcommand(1);
+  ServeConfig serve_config;
+  std::string replicas;
+  int overflow = -1;
+  MigrateArgs migrate_args;
+  add_serve_command(cli, serve_config, replicas, overflow);
+  add_migrate_command(cli, migrate_args);
+
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return cli.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return cli.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "utxoiq-store: " << e.what() << " (see --help)\n";
+    return kExitUsage;
+  }
+
+  if (cli.got_subcommand("serve")) {
+    serve_config.replica_urls = split_commas(replicas);
+    if (overflow >= 0) serve_config.pool.max_size = serve_config.pool.min_size + overflow;
+    if (serve_config.pool.max_size < serve_config.pool.min_size) {
+      std::cerr << "utxoiq-store: --pool-max must not be below --pool-min\n";
+      return kExitUsage;
+    }
+    if (const char* key = std::getenv("UTXOIQ_BOOTSTRAP_ADMIN_KEY")) {
+      serve_config.bootstrap_admin_key = key;
+    }
+    return run_serve(serve_config);
+  }
+  if (cli.got_subcommand("migrate")) return run_migrate(migrate_args);
+  return kExitUsage;
+}
+
+}  // namespace utxoiq::app

@@ -1,0 +1,38 @@
+#pragma once
+// The settings of the commands. Precedence: command-line flag > environment variable > default
+// (wired in cli.cpp); environment names follow seed 002 ("Configuration").
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace utxoiq::app {
+
+// Where the database is: DATABASE_URL, or the embedded cluster under data_dir when it is empty.
+struct DatabaseOptions {
+  std::string database_url;      // DATABASE_URL
+  std::string data_dir = "var";  // UTXOIQ_DATA_DIR: embedded PostgreSQL/Redis data
+};
+
+struct PoolSettings {
+  int min_size = 5;              // DATABASE_POOL_SIZE
+  int max_size = 20;             // DATABASE_POOL_MAX (or DATABASE_POOL_SIZE + DATABASE_MAX_OVERFLOW)
+  double acquire_timeout_s = 5;  // DATABASE_POOL_TIMEOUT
+  int idle_timeout_s = 300;      // DATABASE_POOL_IDLE_TIMEOUT
+  int statement_timeout_ms = 5000;  // DATABASE_STATEMENT_TIMEOUT_MS
+};
+
+struct ServeConfig {
+  DatabaseOptions database;
+  std::vector<std::string> replica_urls;  // DATABASE_REPLICA_URLS (comma-separated)
+  std::string redis_url;                  // REDIS_URL; empty: embedded redis-server if installed
+  bool no_redis = false;                  // --no-redis: run without any Redis (cache disabled)
+  std::string listen = "127.0.0.1:8080";  // UTXOIQ_LISTEN
+  PoolSettings pool;
+  bool migrate_on_start = true;  // --no-migrate turns it off
+  std::string log_level = "info";  // UTXOIQ_LOG_LEVEL
+  double shutdown_grace_s = 10;    // in-flight requests get this long after SIGINT/SIGTERM
+  std::string bootstrap_admin_key;  // UTXOIQ_BOOTSTRAP_ADMIN_KEY
+  int backfill_stall_minutes = 10;  // UTXOIQ_BACKFILL_STALL_MINUTES
+};
+
+}  // namespace utxoiq::app

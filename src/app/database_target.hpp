@@ -1,0 +1,41 @@
+#pragma once
+// Which PostgreSQL a command talks to: the server of DATABASE_URL, or — when none is given — the
+// embedded cluster under the data directory, started here and stopped when the target is dropped.
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include "app/config.hpp"
+
+namespace utxoiq::app {
+
+class EmbeddedPostgres;
+
+// The embedded server could not be started; what() carries the reason and the server log tail.
+class EmbeddedStartError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class DatabaseTarget {
+ public:
+  // Starts the embedded cluster when options.database_url is empty. Throws EmbeddedStartError.
+  explicit DatabaseTarget(const DatabaseOptions& options);
+  ~DatabaseTarget();  // stops the embedded cluster, if this target started one
+  DatabaseTarget(const DatabaseTarget&) = delete;
+  DatabaseTarget& operator=(const DatabaseTarget&) = delete;
+
+  const std::string& url() const { return url_; }
+  bool embedded() const { return embedded_ != nullptr; }
+  // For log lines: the URL without user and password, or "embedded (DIR)".
+  std::string describe() const;
+
+ private:
+  std::string url_;
+  std::unique_ptr<EmbeddedPostgres> embedded_;
+};
+
+// Absolute path of a sub-directory of the data directory ("var/postgres").
+std::string data_subdir(const DatabaseOptions& options, const std::string& name);
+
+}  // namespace utxoiq::app

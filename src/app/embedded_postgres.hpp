@@ -1,0 +1,72 @@
+#pragma once
+// A private PostgreSQL 15 cluster run by the service itself (`serve` with no DATABASE_URL) and by
+// the integration-test harness: initdb on first use, postmaster on 127.0.0.1:PORT and on a Unix
+// socket in the data directory, the application database created, fast shutdown on stop. When we
+// are root the cluster belongs to, and the server runs as, the `postgres` system user, because
+// PostgreSQL refuses to run as root.
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "app/child_process.hpp"
+
+namespace utxoiq::app {
+
+struct EmbeddedPostgresOptions {
+  std::string data_dir;  // the cluster directory (PGDATA); initdb creates it when it has no cluster
+  // 0: the port of this object's previous start, else that of the previous run (a file in
+  // the data dir) when still free, else a free one. Clients keep working across restarts.
+  int port = 0;
+  std::string bin_dir = "/usr/lib/postgresql/15/bin";
+  std::string database = "utxoiq";  // created at start when missing; empty: create none
+  // false is for tests only: fsync and full_page_writes off, initdb --no-sync. A crash of the
+  // machine can then corrupt the cluster; a crash of postgres alone loses nothing committed,
+  // because synchronous_commit stays on (cheap without fsync), so crash tests see real behaviour.
+  bool durable = true;
+  std::vector<std::pair<std::string, std::string>>
+      settings;  // extra `-c name=value`, win over ours
+  std::chrono::seconds start_timeout{30};
+  std::chrono::seconds stop_timeout{30};
+  std::string system_user = "postgres";  // who runs initdb and postgres when we are root
+};
+
+class EmbeddedPostgres {
+ public:
+  explicit EmbeddedPostgres(EmbeddedPostgresOptions options);
+  ~EmbeddedPostgres();  // stop()s a running server
+  EmbeddedPostgres(const EmbeddedPostgres&) = delete;
+  EmbeddedPostgres& operator=(const EmbeddedPostgres&) = delete;
+
+  // initdb when needed, removes a stale postmaster.pid, starts the postmaster, waits until it
+  // accepts connections, creates the database. Throws std::runtime_error with the server log tail
+  // when it does not come up within start_timeout. A no-op when already running.
+  void start();
+  // Fast shutdown (SIGINT: roll back sessions, checkpoint), escalating to immediate shutdown and
+  // SIGKILL if it does not finish within stop_timeout. A no-op when not running.
+  void stop();
+  // SIGKILL of the postmaster: a crash, for recovery tests. The next start() runs crash recovery.
+  void kill();
+  bool running();
+
+  int port() const { return port_; }  // 0 before the first start
+  // postgresql://postgres@127.0.0.1:PORT/<options.database>
+  std::string url() const;
+  std::string url(std::string_view database) const;
+  const std::string& data_dir() const { return options_.data_dir; }  // absolute; also socket dir
+  std::string log_path() const;  // the server's stderr, appended across runs
+  std::string log_tail() const;  // the last few KiB of it
+
+ private:
+  void ensure_cluster();
+  void prepare_data_dir();
+  void spawn_and_wait();
+  void create_database();
+
+  EmbeddedPostgresOptions options_;
+  int port_ = 0;
+  ChildProcess postmaster_;
+};
+
+}  // namespace utxoiq::app

@@ -1,0 +1,45 @@
+#pragma once
+// The HTTP metrics of every request: http_requests_total{route,method,status} and
+// http_request_duration_seconds{route}, plus http_open_connections. Children are cached per
+// (route, method, status) so a request costs a short uncontended lock and two atomic updates,
+// and no string is built.
+#include <cstdint>
+#include <mutex>
+#include <string_view>
+#include <unordered_map>
+
+#include "http/method.hpp"
+#include "obs/metrics.hpp"
+
+namespace utxoiq::http {
+
+struct Route;
+
+class HttpMetrics {
+ public:
+  explicit HttpMetrics(obs::Registry& registry);
+
+  // route == nullptr: no route matched (labelled "unmatched").
+  void record(const Route* route, Method method, int status, double seconds);
+  obs::Gauge& open_connections() { return open_connections_; }
+
+ private:
+  struct Key {
+    const Route* route;
+    Method method;
+    int status;
+    bool operator==(const Key&) const = default;
+  };
+  struct KeyHash {
+    std::size_t operator()(const Key& key) const noexcept;
+  };
+
+  obs::Family<obs::Counter>& requests_;
+  obs::Family<obs::Histogram>& durations_;
+  obs::Gauge& open_connections_;
+  std::mutex mutex_;
+  std::unordered_map<Key, obs::Counter*, KeyHash> counters_;
+  std::unordered_map<const Route*, obs::Histogram*> histograms_;
+};
+
+}  // namespace utxoiq::http

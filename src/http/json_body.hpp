@@ -1,0 +1,13 @@
+#pragma once
+// Reading a request body as a JSON object, the shape of every request body of the API.
+#include <boost/json/object.hpp>
+
+#include "http/request.hpp"
+
+namespace utxoiq::http {
+
+// The body parsed as a JSON object. Throws Problem 400 when the body is empty, is not valid JSON
+// (or not UTF-8), or is JSON that is not an object (null, a number, a string, an array, a boolean).
+boost::json::object parse_json_object(const Request& request);
+
+}  // namespace utxoiq::http

@@ -1,0 +1,49 @@
+// Response builders (see response.hpp).
+#include "http/response.hpp"
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+
+namespace utxoiq::http {
+namespace {
+
+template <typename Json>
+Response make_json(int status, const Json& body) {
+  Response response;
+  response.status = status;
+  response.content_type = std::string(kJsonContentType);
+  response.body = boost::json::serialize(body);
+  return response;
+}
+
+}  // namespace
+
+Response json_response(int status, const boost::json::value& body) {
+  return make_json(status, body);
+}
+
+Response json_response(int status, const boost::json::object& body) {
+  return make_json(status, body);
+}
+
+Response json_response(int status, const boost::json::array& body) {
+  return make_json(status, body);
+}
+
+Response text_response(int status, std::string body, std::string content_type) {
+  Response response;
+  response.status = status;
+  response.content_type = std::move(content_type);
+  response.body = std::move(body);
+  return response;
+}
+
+Response empty_response(int status) {
+  Response response;
+  response.status = status;
+  return response;
+}
+
+}  // namespace utxoiq::http

@@ -1,0 +1,484 @@
+// The HTTP server (see server.hpp): accept loop, one coroutine per connection, the request
+// pipeline (request id, access log, metrics, middleware, handler) and graceful shutdown.
+#include "http/server.hpp"
+
+#include <chrono>
+#include <exception>
+#include <limits>
+#include <string_view>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include "http/access_log.hpp"
+#include "http/error_response.hpp"
+#include "http/http_metrics.hpp"
+#include "http/problem.hpp"
+#include "http/request_id.hpp"
+#include "obs/logging.hpp"
+#include "obs/metrics.hpp"
+
+namespace utxoiq::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
+constexpr std::size_t kReadChunk = 8 * 1024;
+// After a 413 or 400 the client may still be sending; its data is read and dropped for this
+// long (or this much) before the socket is closed, because closing a socket with unread input
+// sends a reset that can destroy the response before the client reads it.
+constexpr auto kLingerTime = std::chrono::seconds(2);
+constexpr std::size_t kLingerBytes = 64 * 1024 * 1024;
+
+Method to_method(bhttp::verb verb) {
+  switch (verb) {
+    case bhttp::verb::get:
+      return Method::get;
+    case bhttp::verb::head:
+      return Method::head;
+    case bhttp::verb::post:
+      return Method::post;
+    case bhttp::verb::put:
+      return Method::put;
+    case bhttp::verb::patch:
+      return Method::patch;
+    case bhttp::verb::delete_:
+      return Method::delete_;
+    case bhttp::verb::options:
+      return Method::options;
+    default:
+      return Method::other;
+  }
+}
+
+bool is_disconnect(const beast::error_code& ec) {
+  return ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message ||
+         ec == asio::error::eof || ec == asio::error::connection_reset ||
+         ec == asio::error::broken_pipe || ec == asio::error::operation_aborted ||
+         ec == asio::error::bad_descriptor || ec == beast::error::timeout;
+}
+
+std::string_view encoded_path_of(std::string_view target) {
+  return target.substr(0, target.find('?'));
+}
+
+}  // namespace
+
+ListenError::ListenError(const std::string& host, std::uint16_t port, std::error_code error)
+    : std::runtime_error("cannot listen on " + host + ":" + std::to_string(port) + ": " +
+                         error.message()),
+      host_(host),
+      port_(port),
+      error_(error) {}
+
+// One open connection, for shutdown: idle ones are closed at once, busy ones are waited for.
+struct Connection {
+  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
+  beast::tcp_stream stream;
+  bool idle = true;  // waiting for the first byte of a request
+};
+
+struct Server::Impl : std::enable_shared_from_this<Impl> {
+  Impl(asio::io_context& io_context, Router routes, ServerOptions server_options)
+      : io(io_context),
+        router(std::move(routes)),
+        options(std::move(server_options)),
+        metrics(options.metrics ? *options.metrics : obs::default_registry()),
+        drained(io_context) {}
+
+  asio::io_context& io;
+  Router router;
+  ServerOptions options;
+  std::vector<Middleware> middleware;
+  std::vector<ExceptionMapper> mappers;
+  // chain[i] runs middleware[i] with chain[i + 1] as its next; the last one runs the handler.
+  std::vector<Next> chain;
+  HttpMetrics metrics;
+  std::unique_ptr<tcp::acceptor> acceptor;
+  std::uint16_t port = 0;
+  bool started = false;
+  bool stopping = false;
+  std::unordered_set<Connection*> connections;
+  // Woken (cancelled) when the last connection closes during a shutdown.
+  asio::steady_timer drained;
+
+  void listen();
+  void build_chain();
+  asio::awaitable<void> accept_loop();
+  asio::awaitable<void> session(tcp::socket socket);
+  asio::awaitable<void> serve(Connection& connection, const std::string& remote);
+  Task<Response> run_stage(std::size_t index, Request& request);
+  Task<Response> dispatch(Request& request);
+  asio::awaitable<std::size_t> write(Connection& connection, const Request& request,
+                                     Response& response, unsigned version, bool keep_alive);
+  asio::awaitable<void> linger_close(Connection& connection);
+  void finish(const Request& request, int status, Clock::time_point start, std::size_t bytes);
+  void close_all();
+};
+
+void Server::Impl::listen() {
+  beast::error_code ec;
+  std::vector<tcp::endpoint> endpoints;
+  const auto address = asio::ip::make_address(options.host, ec);
+  if (!ec) {
+    endpoints.emplace_back(address, options.port);
+  } else {
+    tcp::resolver resolver(io);
+    const auto results =
+        resolver.resolve(options.host, std::to_string(options.port), tcp::resolver::passive, ec);
+    if (ec) throw ListenError(options.host, options.port, ec);
+    for (const auto& entry : results) endpoints.push_back(entry.endpoint());
+  }
+  std::error_code last_error = std::make_error_code(std::errc::address_not_available);
+  for (const auto& endpoint : endpoints) {
+    auto candidate = std::make_unique<tcp::acceptor>(io);
+    candidate->open(endpoint.protocol(), ec);
+    if (!ec) candidate->set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) candidate->bind(endpoint, ec);
+    if (!ec) candidate->listen(options.backlog, ec);
+    if (ec) {
+      last_error = ec;
+      continue;
+    }
+    port = candidate->local_endpoint().port();
+    acceptor = std::move(candidate);
+    return;
+  }
+  throw ListenError(options.host, options.port, last_error);
+}
+
+void Server::Impl::build_chain() {
+  chain.resize(middleware.size() + 1);
+  for (std::size_t i = 0; i < chain.size(); ++i) {
+    // The lambda is not itself a coroutine: run_stage's frame holds everything it needs.
+    chain[i] = [this, i](Request& request) { return run_stage(i, request); };
+  }
+}
+
+Task<Response> Server::Impl::run_stage(std::size_t index, Request& request) {
+  std::exception_ptr error;
+  try {
+    if (index < middleware.size()) co_return co_await middleware[index](request, chain[index + 1]);
+    co_return co_await dispatch(request);
+  } catch (...) {
+    error = std::current_exception();
+  }
+  co_return response_for_exception(error, request, mappers);
+}
+
+Task<Response> Server::Impl::dispatch(Request& request) {
+  if (request.route != nullptr) co_return co_await request.route->handler(request);
+  if (!request.allowed_methods.empty()) throw method_not_allowed(request.allowed_methods);
+  throw not_found("No resource at this path.");
+}
+
+asio::awaitable<void> Server::Impl::accept_loop() {
+  auto self = shared_from_this();
+  while (!stopping && acceptor) {
+    auto [ec, socket] = co_await acceptor->async_accept(kUseTuple);
+    if (stopping) break;
+    if (ec) {
+      if (ec == asio::error::operation_aborted) break;
+      // Out of file descriptors and the like: log, breathe, go on.
+      obs::log_warn("accept failed", {{"error", ec.message()}});
+      asio::steady_timer pause(io, std::chrono::milliseconds(50));
+      co_await pause.async_wait(kUseTuple);
+      continue;
+    }
+    beast::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
+    asio::co_spawn(io, session(std::move(socket)), asio::detached);
+  }
+}
+
+asio::awaitable<void> Server::Impl::session(tcp::socket socket) {
+  auto self = shared_from_this();
+  std::string remote;
+  {
+    beast::error_code ec;
+    const auto endpoint = socket.remote_endpoint(ec);
+    if (!ec) remote = endpoint.address().to_string();
+  }
+  Connection connection(std::move(socket));
+  connections.insert(&connection);
+  metrics.open_connections().inc();
+  try {
+    co_await serve(connection, remote);
+  } catch (const std::exception& e) {
+    obs::log_debug("connection ended with an error", {{"remote", remote}, {"error", e.what()}});
+  }
+  beast::error_code ignored;
+  connection.stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  connection.stream.socket().close(ignored);
+  connections.erase(&connection);
+  metrics.open_connections().dec();
+  if (stopping && connections.empty()) drained.cancel();
+}
+
+asio::awaitable<void> Server::Impl::serve(Connection& connection, const std::string& remote) {
+  beast::flat_buffer buffer;
+  auto& stream = connection.stream;
+  while (!stopping) {
+    // Wait for the next request, unless a pipelined one is already buffered.
+    if (buffer.size() == 0) {
+      connection.idle = true;
+      stream.expires_after(options.idle_timeout);
+      auto [ec, n] = co_await stream.async_read_some(buffer.prepare(kReadChunk), kUseTuple);
+      connection.idle = false;
+      if (ec) co_return;  // closed, idle timeout, or shut down
+      buffer.commit(n);
+    }
+    connection.idle = false;
+
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
+    parser.body_limit(std::numeric_limits<std::uint64_t>::max());  // set per route below
+    stream.expires_after(options.header_timeout);
+    auto [header_ec, header_bytes] =
+        co_await bhttp::async_read_header(stream, buffer, parser, kUseTuple);
+    const auto start = Clock::now();
+    Request request;
+    request.remote_address = remote;
+    if (header_ec) {
+      if (is_disconnect(header_ec)) co_return;
+      request.method = Method::other;
+      request.request_id = new_request_id();
+      Response response = problem_response(header_ec == bhttp::error::header_limit
+                                               ? request_header_too_large()
+                                               : bad_request("The request is not valid HTTP/1.1."));
+      const auto bytes = co_await write(connection, request, response, 11, false);
+      finish(request, response.status, start, bytes);
+      co_await linger_close(connection);
+      co_return;
+    }
+
+    auto& header = parser.get();
+    request.method = to_method(header.method());
+    {
+      const auto id = header.find("X-Request-Id");
+      request.request_id = resolve_request_id(
+          id == header.end() ? std::nullopt : std::optional<std::string_view>(id->value()));
+    }
+    request.headers.reserve(std::distance(header.begin(), header.end()));
+    for (const auto& field : header) {
+      request.headers.add(std::string(field.name_string()), std::string(field.value()));
+    }
+    const unsigned version = header.version();
+    const bool client_keep_alive = header.keep_alive();
+
+    // An unusable target: answer 400 and close, without reading the body.
+    const std::string_view target = header.target();
+    std::optional<Problem> bad_target;
+    try {
+      set_target(request, target);
+    } catch (const Problem& problem) {
+      bad_target = problem;
+    }
+    if (bad_target) {
+      request.path = std::string(encoded_path_of(target));
+      Response response = problem_response(*bad_target);
+      const auto bytes = co_await write(connection, request, response, version, false);
+      finish(request, response.status, start, bytes);
+      co_await linger_close(connection);
+      co_return;
+    }
+    RouteMatch match = router.match(request.method, encoded_path_of(target));
+    request.route = match.route;
+    if (match.route != nullptr) request.route_name = match.route->options.name;
+    request.path_params = std::move(match.params);
+    request.allowed_methods = std::move(match.allow);
+
+    // The body, within the route's limit.
+    const std::size_t body_limit =
+        match.route != nullptr ? match.route->options.body_limit : kDefaultBodyLimit;
+    if (parser.content_length() && *parser.content_length() > body_limit) {
+      Response response = problem_response(payload_too_large(body_limit));
+      const auto bytes = co_await write(connection, request, response, version, false);
+      finish(request, response.status, start, bytes);
+      co_await linger_close(connection);
+      co_return;
+    }
+    parser.body_limit(body_limit);
+    if (!parser.is_done()) {
+      const auto expect = header.find(bhttp::field::expect);
+      if (expect != header.end() && iequals(expect->value(), "100-continue")) {
+        static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+        stream.expires_after(options.write_timeout);
+        auto [ec, n] = co_await asio::async_write(
+            stream, asio::buffer(kContinue.data(), kContinue.size()), kUseTuple);
+        if (ec) co_return;
+      }
+      stream.expires_after(options.body_timeout);
+      auto [body_ec, body_bytes] = co_await bhttp::async_read(stream, buffer, parser, kUseTuple);
+      if (body_ec) {
+        if (body_ec != bhttp::error::body_limit && is_disconnect(body_ec)) co_return;
+        Response response =
+            problem_response(body_ec == bhttp::error::body_limit
+                                 ? payload_too_large(body_limit)
+                                 : bad_request("The request body is not valid HTTP/1.1 framing."));
+        const auto bytes = co_await write(connection, request, response, version, false);
+        finish(request, response.status, start, bytes);
+        co_await linger_close(connection);
+        co_return;
+      }
+    }
+    request.body = std::move(parser.get().body());
+
+    // The pipeline. chain[0] never throws (run_stage turns errors into problems), but a
+    // failure to even start it must not take the connection's response with it.
+    Response response;
+    try {
+      response = co_await chain[0](request);
+    } catch (...) {
+      response = response_for_exception(std::current_exception(), request, mappers);
+    }
+    const bool keep_alive = client_keep_alive && !stopping;
+    const auto bytes = co_await write(connection, request, response, version, keep_alive);
+    finish(request, response.status, start, bytes);
+    if (!keep_alive || !stream.socket().is_open()) co_return;
+  }
+}
+
+asio::awaitable<std::size_t> Server::Impl::write(Connection& connection, const Request& request,
+                                                 Response& response, unsigned version,
+                                                 bool keep_alive) {
+  bhttp::response<bhttp::string_body> message;
+  message.version(version);
+  message.result(static_cast<unsigned>(response.status));
+  if (!response.content_type.empty()) {
+    message.set(bhttp::field::content_type, response.content_type);
+  }
+  for (const auto& [name, value] : response.headers.fields()) message.insert(name, value);
+  message.set("X-Request-Id", request.request_id);
+  message.keep_alive(keep_alive);
+  const std::size_t bytes = response.body.size();
+  const bool bodiless_status = (response.status >= 100 && response.status < 200) ||
+                               response.status == 204 || response.status == 304;
+  if (request.method == Method::head) {
+    // The GET route answered; the length is the one a GET would get, the body is not sent.
+    if (!bodiless_status) message.content_length(bytes);
+  } else if (!bodiless_status) {
+    message.body() = std::move(response.body);
+    message.prepare_payload();
+  }
+  connection.stream.expires_after(options.write_timeout);
+  auto [ec, n] = co_await bhttp::async_write(connection.stream, message, kUseTuple);
+  if (ec) {
+    beast::error_code ignored;
+    connection.stream.socket().close(ignored);
+  }
+  co_return bytes;
+}
+
+asio::awaitable<void> Server::Impl::linger_close(Connection& connection) {
+  auto& socket = connection.stream.socket();
+  beast::error_code ec;
+  socket.shutdown(tcp::socket::shutdown_send, ec);
+  if (ec) co_return;
+  const auto deadline = Clock::now() + kLingerTime;
+  std::vector<char> scratch(kReadChunk);
+  std::size_t drained_bytes = 0;
+  while (drained_bytes < kLingerBytes && Clock::now() < deadline) {
+    connection.stream.expires_at(deadline);
+    auto [read_ec, n] = co_await connection.stream.async_read_some(
+        asio::buffer(scratch.data(), scratch.size()), kUseTuple);
+    if (read_ec) break;  // the client closed (EOF), or the time is up
+    drained_bytes += n;
+  }
+}
+
+void Server::Impl::finish(const Request& request, int status, Clock::time_point start,
+                          std::size_t bytes) {
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  metrics.record(request.route, request.method, status, seconds);
+  if (options.access_log) log_access(request, status, seconds * 1000.0, bytes);
+}
+
+void Server::Impl::close_all() {
+  beast::error_code ignored;
+  if (acceptor) acceptor->close(ignored);
+  for (Connection* connection : connections) connection->stream.socket().close(ignored);
+}
+
+Server::Server(asio::io_context& io, Router router, ServerOptions options)
+    : impl_(std::make_shared<Impl>(io, std::move(router), std::move(options))) {}
+
+Server::~Server() {
+  if (impl_) stop();
+}
+
+void Server::use(Middleware middleware) {
+  if (impl_->started) throw std::logic_error("Server::use after start()");
+  impl_->middleware.push_back(std::move(middleware));
+}
+
+void Server::map_exceptions(ExceptionMapper mapper) {
+  if (impl_->started) throw std::logic_error("Server::map_exceptions after start()");
+  impl_->mappers.push_back(std::move(mapper));
+}
+
+void Server::start() {
+  if (impl_->started) throw std::logic_error("Server::start called twice");
+  impl_->listen();
+  impl_->build_chain();
+  impl_->started = true;
+  asio::co_spawn(impl_->io, impl_->accept_loop(), asio::detached);
+}
+
+std::uint16_t Server::bound_port() const {
+  return impl_->port;
+}
+
+const Router& Server::router() const {
+  return impl_->router;
+}
+
+Task<void> Server::shutdown(std::chrono::milliseconds grace) {
+  auto impl = impl_;  // the server object may go away while we wait
+  const auto deadline = Clock::now() + grace;
+  impl->stopping = true;
+  beast::error_code ignored;
+  if (impl->acceptor) impl->acceptor->close(ignored);
+  for (Connection* connection : impl->connections) {
+    if (connection->idle) connection->stream.socket().cancel(ignored);
+  }
+  while (!impl->connections.empty() && Clock::now() < deadline) {
+    impl->drained.expires_at(deadline);
+    co_await impl->drained.async_wait(kUseTuple);
+  }
+  impl->close_all();
+}
+
+void Server::stop() {
+  impl_->stopping = true;
+  impl_->close_all();
+  impl_->drained.cancel();
+}
+
+std::size_t Server::open_connections() const {
+  return impl_->connections.size();
+}
+
+}  // namespace utxoiq::http

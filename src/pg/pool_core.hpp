@@ -1,0 +1,94 @@
+#pragma once
+// INTERNAL to src/pg: the shared state of a Pool. Leases, waiters and background tasks (opens,
+// rollbacks, maintenance) hold it by shared_ptr, so destroying the Pool object while any of them
+// is still pending is safe. Everything runs on the pool's single executor: no locks.
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <deque>
+#include <exception>
+#include <list>
+#include <memory>
+
+#include "pg/pool.hpp"
+#include "pg/pool_accounting.hpp"
+#include "resilience/backoff.hpp"
+
+namespace utxoiq::pg::detail {
+
+class PoolCore;
+
+// One acquire() waiting for a connection; lives in acquire()'s coroutine frame. A connection
+// handed over (or an error) is stored here and the timer cancelled to wake the waiter.
+struct Waiter {
+  Waiter(PoolCore& core, boost::asio::any_io_executor executor);
+  ~Waiter();  // leaves the queue / gives back an unclaimed connection if the frame dies early
+  Waiter(const Waiter&) = delete;
+  Waiter& operator=(const Waiter&) = delete;
+
+  PoolCore& core;
+  boost::asio::steady_timer timer;
+  std::unique_ptr<Connection> connection;
+  std::exception_ptr error;
+  bool queued = false;
+  std::list<Waiter*>::iterator position;
+};
+
+class PoolCore : public std::enable_shared_from_this<PoolCore> {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  PoolCore(boost::asio::any_io_executor executor, PoolOptions options);
+
+  struct IdleConnection {
+    std::unique_ptr<Connection> connection;
+    Clock::time_point since;
+  };
+
+  // A lease came back (or a waiter died holding one).
+  void give_back(std::unique_ptr<Connection> connection);
+  // A connection finished opening in the background or in start().
+  void place_new(std::unique_ptr<Connection> connection);
+  // A background open gave up after its retries.
+  void open_gave_up(const std::exception_ptr& error);
+
+  void enqueue(Waiter& waiter);
+  void dequeue(Waiter& waiter);
+  void fail_waiters(const std::exception_ptr& error);
+
+  // Spawns `count` background opens (counted as opening by the accounting already).
+  void start_opens(std::size_t count);
+  // Connection::connect with connect_retries retries, backoff + jitter between attempts.
+  Task<std::unique_ptr<Connection>> open_with_retry();
+
+  void ensure_maintenance();
+  void maintain(Clock::time_point now);
+  // Stops accepting work: fails waiters, closes idle connections, cancels timers.
+  void shutdown();
+
+  PoolStats stats() const;
+  void record_acquired(Clock::time_point started);
+
+  boost::asio::any_io_executor executor;
+  PoolOptions options;
+  PoolAccounting accounting;
+  std::deque<IdleConnection> idle;  // front: returned longest ago; back: most recently
+  std::list<Waiter*> waiters;       // first come, first served
+  PoolStats counters;               // only the *_total and wait fields are kept here
+  boost::asio::steady_timer maintenance_timer;
+  boost::asio::steady_timer close_timer;  // woken when a lease or an open settles while closing
+  resilience::Backoff refill_backoff;
+  Clock::time_point next_refill_at{};
+  Clock::time_point next_stats_log{};
+  bool closing = false;
+  bool maintenance_running = false;
+
+ private:
+  void hand_to_waiter(std::unique_ptr<Connection> connection);
+  void roll_back_in_background(std::unique_ptr<Connection> connection);
+  void close_dead_idle();
+  void close_expired_idle(Clock::time_point now);
+  void wake_closer();
+};
+
+}  // namespace utxoiq::pg::detail

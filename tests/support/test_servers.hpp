@@ -1,0 +1,41 @@
+#pragma once
+// Real PostgreSQL 15 and redis-server for integration tests, never mocks: started once per test
+// binary on free loopback ports, with their data under a temporary directory that is removed when
+// the binary exits. A server that cannot be started fails the test; nothing is skipped.
+#include <memory>
+#include <string>
+
+namespace utxoiq::testing {
+
+class TestServers {
+ public:
+  // Starts both servers on the first call (about a second for initdb); later calls reuse them.
+  // Throws std::runtime_error with the server's own log tail when a server cannot be started.
+  static TestServers& get();
+
+  // postgresql://postgres@127.0.0.1:PORT/postgres — superuser, for tests that need it.
+  std::string admin_url() const;
+  // Creates a new, empty database with a unique name and returns its URL, so tests do not share
+  // state. Migrations are not applied: call ops::migrate_up (or the service does it).
+  std::string create_database();
+  // redis://127.0.0.1:PORT
+  std::string redis_url() const;
+  int postgres_port() const;
+  int redis_port() const;
+
+  // Fault injection for recovery tests; start_* reuses the same data directory and port.
+  void stop_postgres();   // fast shutdown
+  void kill_postgres();   // SIGKILL of the postmaster: a crash, recovered at the next start
+  void start_postgres();
+  void stop_redis();
+  void start_redis();
+
+  ~TestServers();
+
+ private:
+  TestServers();
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace utxoiq::testing
