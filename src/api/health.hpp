@@ -17,7 +17,7 @@ namespace utxoiq::api {
 struct ReadinessProbe {
   std::function<bool()> primary_up;
   std::function<std::vector<bool>()> replicas_up;  // may be empty
-  std::function<std::string()> cache_state;       // "up", "down" or "disabled"
+  std::function<std::string()> cache_state;        // "up", "down" or "disabled"
 };
 
 void add_health_routes(http::Router& router, ReadinessProbe probe, obs::Registry& registry);

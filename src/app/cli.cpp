@@ -40,8 +40,9 @@ void add_serve_command(CLI::App& cli, ServeConfig& config, std::string& replicas
       ->capture_default_str();
   serve->add_option("--replica-urls", replicas, "Comma-separated read replica URLs")
       ->envname("DATABASE_REPLICA_URLS");
-  serve->add_option("--redis-url", config.redis_url,
-                    "Redis URL; without it a private redis-server is started when installed")
+  serve
+      ->add_option("--redis-url", config.redis_url,
+                   "Redis URL; without it a private redis-server is started when installed")
       ->envname("REDIS_URL");
   serve->add_flag("--no-redis", config.no_redis, "Run without Redis (cache and limits in process)");
   serve->add_option("--pool-min", config.pool.min_size, "Minimum connections per database host")
@@ -55,18 +56,21 @@ void add_serve_command(CLI::App& cli, ServeConfig& config, std::string& replicas
   serve->add_option("--pool-overflow", overflow, "Connections above --pool-min (sets --pool-max)")
       ->envname("DATABASE_MAX_OVERFLOW")
       ->check(CLI::Range(0, 1000));
-  serve->add_option("--pool-timeout", config.pool.acquire_timeout_s,
-                    "Seconds to wait for a free connection before answering 503")
+  serve
+      ->add_option("--pool-timeout", config.pool.acquire_timeout_s,
+                   "Seconds to wait for a free connection before answering 503")
       ->envname("DATABASE_POOL_TIMEOUT")
       ->check(CLI::Range(0.001, 600.0))
       ->capture_default_str();
-  serve->add_option("--pool-idle-timeout", config.pool.idle_timeout_s,
-                    "Seconds before an idle connection above the minimum is closed")
+  serve
+      ->add_option("--pool-idle-timeout", config.pool.idle_timeout_s,
+                   "Seconds before an idle connection above the minimum is closed")
       ->envname("DATABASE_POOL_IDLE_TIMEOUT")
       ->check(CLI::Range(1, 86400))
       ->capture_default_str();
-  serve->add_option("--statement-timeout-ms", config.pool.statement_timeout_ms,
-                    "PostgreSQL statement_timeout of the service's connections")
+  serve
+      ->add_option("--statement-timeout-ms", config.pool.statement_timeout_ms,
+                   "PostgreSQL statement_timeout of the service's connections")
       ->envname("DATABASE_STATEMENT_TIMEOUT_MS")
       ->check(CLI::Range(1, 3600000))
       ->capture_default_str();
@@ -76,13 +80,15 @@ void add_serve_command(CLI::App& cli, ServeConfig& config, std::string& replicas
       ->envname("UTXOIQ_LOG_LEVEL")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
       ->capture_default_str();
-  serve->add_option("--shutdown-grace", config.shutdown_grace_s,
-                    "Seconds in-flight requests get to finish after SIGINT/SIGTERM")
+  serve
+      ->add_option("--shutdown-grace", config.shutdown_grace_s,
+                   "Seconds in-flight requests get to finish after SIGINT/SIGTERM")
       ->envname("UTXOIQ_SHUTDOWN_GRACE")
       ->check(CLI::Range(0.0, 600.0))
       ->capture_default_str();
-  serve->add_option("--backfill-stall-minutes", config.backfill_stall_minutes,
-                    "A running job without progress for longer is reported stale")
+  serve
+      ->add_option("--backfill-stall-minutes", config.backfill_stall_minutes,
+                   "A running job without progress for longer is reported stale")
       ->envname("UTXOIQ_BACKFILL_STALL_MINUTES")
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();
@@ -101,9 +107,13 @@ void add_migrate_command(CLI::App& cli, MigrateArgs& args) {
       {"verify", "Report applied migrations whose file changed or is missing"},
   };
   for (const auto& [name, help] : actions) {
-    migrate->add_subcommand(name, help)->callback([&args, name = name] { args.action = name; });
+    // fallthrough: `migrate status --data-dir X` works as well as `migrate --data-dir X status`.
+    migrate->add_subcommand(name, help)->fallthrough()->callback([&args, name = name] {
+      args.action = name;
+    });
   }
   auto* create = migrate->add_subcommand("create", "Write the next NNNN_NAME.up.sql/.down.sql");
+  create->fallthrough();
   create->add_option("NAME", args.name, "Name of the migration, [a-z0-9_]+")->required();
   create->callback([&args] { args.action = "create"; });
 }

@@ -14,10 +14,10 @@ struct DatabaseOptions {
 };
 
 struct PoolSettings {
-  int min_size = 5;              // DATABASE_POOL_SIZE
-  int max_size = 20;             // DATABASE_POOL_MAX (or DATABASE_POOL_SIZE + DATABASE_MAX_OVERFLOW)
-  double acquire_timeout_s = 5;  // DATABASE_POOL_TIMEOUT
-  int idle_timeout_s = 300;      // DATABASE_POOL_IDLE_TIMEOUT
+  int min_size = 5;   // DATABASE_POOL_SIZE
+  int max_size = 20;  // DATABASE_POOL_MAX (or DATABASE_POOL_SIZE + DATABASE_MAX_OVERFLOW)
+  double acquire_timeout_s = 5;     // DATABASE_POOL_TIMEOUT
+  int idle_timeout_s = 300;         // DATABASE_POOL_IDLE_TIMEOUT
   int statement_timeout_ms = 5000;  // DATABASE_STATEMENT_TIMEOUT_MS
 };
 
@@ -28,9 +28,9 @@ struct ServeConfig {
   bool no_redis = false;                  // --no-redis: run without any Redis (cache disabled)
   std::string listen = "127.0.0.1:8080";  // UTXOIQ_LISTEN
   PoolSettings pool;
-  bool migrate_on_start = true;  // --no-migrate turns it off
-  std::string log_level = "info";  // UTXOIQ_LOG_LEVEL
-  double shutdown_grace_s = 10;    // in-flight requests get this long after SIGINT/SIGTERM
+  bool migrate_on_start = true;     // --no-migrate turns it off
+  std::string log_level = "info";   // UTXOIQ_LOG_LEVEL
+  double shutdown_grace_s = 10;     // in-flight requests get this long after SIGINT/SIGTERM
   std::string bootstrap_admin_key;  // UTXOIQ_BOOTSTRAP_ADMIN_KEY
   int backfill_stall_minutes = 10;  // UTXOIQ_BACKFILL_STALL_MINUTES
 };

@@ -5,12 +5,12 @@ namespace utxoiq::app {
 
 enum ExitCode : int {
   kExitOk = 0,
-  kExitFailure = 1,            // an unexpected runtime error (the message says which)
-  kExitUsage = 2,              // a bad flag, value or subcommand
+  kExitFailure = 1,              // an unexpected runtime error (the message says which)
+  kExitUsage = 2,                // a bad flag, value or subcommand
   kExitDatabaseUnreachable = 3,  // PostgreSQL could not be reached (after retries)
-  kExitListenFailed = 4,       // the HTTP address is in use or cannot be bound
-  kExitMigrationFailed = 5,    // a migration failed, or verify found a changed/missing file
-  kExitEmbeddedFailed = 6,     // the embedded PostgreSQL or redis-server could not be started
+  kExitListenFailed = 4,         // the HTTP address is in use or cannot be bound
+  kExitMigrationFailed = 5,      // a migration failed, or verify found a changed/missing file
+  kExitEmbeddedFailed = 6,       // the embedded PostgreSQL or redis-server could not be started
 };
 
 }  // namespace utxoiq::app

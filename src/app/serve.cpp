@@ -116,8 +116,8 @@ class Service {
                     http::ServerOptions{.host = listen_.host, .port = listen_.port});
     server_->map_exceptions(api::map_database_error);
     server_->start();
-    obs::log_info("serving", {{"address", listen_.host},
-                              {"port", static_cast<int>(server_->bound_port())}});
+    obs::log_info("serving",
+                  {{"address", listen_.host}, {"port", static_cast<int>(server_->bound_port())}});
 
     asio::signal_set signals(io_, SIGINT, SIGTERM);
     const int signal = co_await signals.async_wait(asio::use_awaitable);
@@ -157,9 +157,9 @@ int apply_migrations(const std::string& url) {
   try {
     const auto report = ops::migrate_up(url, ops::MigrationSet::embedded());
     for (const auto& step : report.steps) {
-      obs::log_info("migration applied", {{"version", step.version},
-                                          {"name", step.name},
-                                          {"execution_ms", step.execution_ms}});
+      obs::log_info(
+          "migration applied",
+          {{"version", step.version}, {"name", step.name}, {"execution_ms", step.execution_ms}});
     }
     return kExitOk;
   } catch (const pg::BlockingConnectionError& e) {

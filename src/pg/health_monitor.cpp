@@ -29,8 +29,7 @@ Task<void> check_loop(std::shared_ptr<HealthMonitor::State> state) {
   while (!state->stopped) {
     state->timer.expires_after(state->interval);
     boost::system::error_code ec;
-    co_await state->timer.async_wait(
-        boost::asio::redirect_error(boost::asio::use_awaitable, ec));
+    co_await state->timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
     if (state->stopped) break;
     bool ok = false;
     try {
@@ -56,7 +55,9 @@ HealthMonitor::HealthMonitor(boost::asio::any_io_executor executor, Pool& pool,
                              std::chrono::milliseconds interval)
     : state_(std::make_shared<State>(executor, pool, interval)) {}
 
-HealthMonitor::~HealthMonitor() { stop(); }
+HealthMonitor::~HealthMonitor() {
+  stop();
+}
 
 void HealthMonitor::start() {
   boost::asio::co_spawn(state_->executor, check_loop(state_), boost::asio::detached);
@@ -67,7 +68,11 @@ void HealthMonitor::stop() {
   state_->timer.cancel();
 }
 
-bool HealthMonitor::up() const { return state_->up; }
-int HealthMonitor::failures() const { return state_->failures; }
+bool HealthMonitor::up() const {
+  return state_->up;
+}
+int HealthMonitor::failures() const {
+  return state_->failures;
+}
 
 }  // namespace utxoiq::pg
