@@ -17,6 +17,12 @@ DatabaseTarget::DatabaseTarget(const DatabaseOptions& options) {
   }
   EmbeddedPostgresOptions embedded;
   embedded.data_dir = data_subdir(options, "postgres");
+  // Another process of ours (a running `serve`) already runs this cluster: use it, leave it be.
+  if (const int port = running_postmaster_port(embedded.data_dir); port != 0) {
+    url_ = embedded_url(port, embedded.database);
+    attached_dir_ = embedded.data_dir;
+    return;
+  }
   std::filesystem::create_directories(std::filesystem::absolute(options.data_dir));
   embedded_ = std::make_unique<EmbeddedPostgres>(embedded);
   try {
@@ -31,6 +37,7 @@ DatabaseTarget::~DatabaseTarget() = default;
 
 std::string DatabaseTarget::describe() const {
   if (embedded_) return "embedded PostgreSQL in " + embedded_->data_dir();
+  if (!attached_dir_.empty()) return "running embedded PostgreSQL in " + attached_dir_;
   // Drop "user:password@" so a secret never reaches a log line.
   std::string shown = url_;
   const auto scheme = shown.find("://");

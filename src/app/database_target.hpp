@@ -19,20 +19,22 @@ class EmbeddedStartError : public std::runtime_error {
 
 class DatabaseTarget {
  public:
-  // Starts the embedded cluster when options.database_url is empty. Throws EmbeddedStartError.
+  // Starts the embedded cluster when options.database_url is empty, unless another process
+  // already runs it (then that server is used and left running). Throws EmbeddedStartError.
   explicit DatabaseTarget(const DatabaseOptions& options);
   ~DatabaseTarget();  // stops the embedded cluster, if this target started one
   DatabaseTarget(const DatabaseTarget&) = delete;
   DatabaseTarget& operator=(const DatabaseTarget&) = delete;
 
   const std::string& url() const { return url_; }
-  bool embedded() const { return embedded_ != nullptr; }
+  bool embedded() const { return embedded_ != nullptr || !attached_dir_.empty(); }
   // For log lines: the URL without user and password, or "embedded (DIR)".
   std::string describe() const;
 
  private:
   std::string url_;
   std::unique_ptr<EmbeddedPostgres> embedded_;
+  std::string attached_dir_;  // the embedded cluster another process runs, when we use that one
 };
 
 // Absolute path of a sub-directory of the data directory ("var/postgres").

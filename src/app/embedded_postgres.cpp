@@ -158,7 +158,35 @@ struct PgResultDeleter {
 using Connection = std::unique_ptr<PGconn, PgConnDeleter>;
 using Result = std::unique_ptr<PGresult, PgResultDeleter>;
 
+// Line 4 of postmaster.pid is the port the postmaster listens on.
+int postmaster_port(const fs::path& data_dir) {
+  std::ifstream in(data_dir / "postmaster.pid");
+  std::string line;
+  for (int number = 1; std::getline(in, line); ++number) {
+    if (number == 4) return std::atoi(line.c_str());
+  }
+  return 0;
+}
+
 }  // namespace
+
+int running_postmaster_port(const std::string& data_dir) {
+  const fs::path dir = data_dir;
+  std::error_code error;
+  if (!fs::exists(dir / "postmaster.pid", error)) return 0;
+  if (lock_is_stale(dir / "postmaster.pid", dir)) return 0;
+  std::ifstream in(dir / "postmaster.pid");
+  std::string pid;
+  std::getline(in, pid);
+  if (!postmaster_ready(dir, static_cast<pid_t>(std::atol(pid.c_str())))) return 0;
+  const int port = postmaster_port(dir);
+  if (port <= 0) return 0;
+  return PQping(keyword_conninfo(port, "postgres").c_str()) == PQPING_OK ? port : 0;
+}
+
+std::string embedded_url(int port, std::string_view database) {
+  return "postgresql://postgres@127.0.0.1:" + std::to_string(port) + "/" + std::string(database);
+}
 
 EmbeddedPostgres::EmbeddedPostgres(EmbeddedPostgresOptions options) : options_(std::move(options)) {
   if (options_.data_dir.empty()) throw std::invalid_argument("EmbeddedPostgres: empty data_dir");
@@ -180,7 +208,7 @@ std::string EmbeddedPostgres::url() const {
 }
 
 std::string EmbeddedPostgres::url(std::string_view database) const {
-  return "postgresql://postgres@127.0.0.1:" + std::to_string(port_) + "/" + std::string(database);
+  return embedded_url(port_, database);
 }
 
 std::string EmbeddedPostgres::log_path() const {

@@ -69,4 +69,10 @@ class EmbeddedPostgres {
   ChildProcess postmaster_;
 };
 
+// The port of a postmaster that already serves this data directory and accepts connections (a
+// `serve` running while `migrate status` is asked), or 0 when there is none.
+int running_postmaster_port(const std::string& data_dir);
+// postgresql://postgres@127.0.0.1:PORT/DATABASE
+std::string embedded_url(int port, std::string_view database);
+
 }  // namespace utxoiq::app

@@ -13,10 +13,12 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <mutex>
 #include <stdexcept>
 
 #include "app/embedded_postgres.hpp"
 #include "app/embedded_redis.hpp"
+#include "ops/migrations.hpp"
 
 namespace utxoiq::testing {
 namespace {
@@ -80,6 +82,8 @@ struct TestServers::State {
   app::EmbeddedPostgres postgres;
   app::EmbeddedRedis redis;
   std::atomic<int> databases{0};
+  std::mutex template_mutex;
+  std::string migrated_template;  // name of the migrated template database, once made
 };
 
 TestServers& TestServers::get() {
@@ -103,6 +107,20 @@ std::string TestServers::admin_url() const {
 }
 
 std::string TestServers::create_database() {
+  return create_database_from("");
+}
+
+std::string TestServers::create_migrated_database() {
+  std::lock_guard lock(state_->template_mutex);
+  if (state_->migrated_template.empty()) {
+    const std::string url = create_database_from("");
+    ops::migrate_up(url, ops::MigrationSet::embedded());
+    state_->migrated_template = url.substr(url.rfind('/') + 1);
+  }
+  return create_database_from(state_->migrated_template);
+}
+
+std::string TestServers::create_database_from(const std::string& template_name) {
   const std::string name =
       "test_" + std::to_string(getpid()) + "_" + std::to_string(state_->databases.fetch_add(1));
   const std::string conninfo = "host=127.0.0.1 port=" + std::to_string(postgres_port()) +
@@ -115,7 +133,10 @@ std::string TestServers::create_database() {
                              state_->postgres.log_tail());
   }
   std::unique_ptr<PGresult, decltype(&PQclear)> result(
-      PQexec(admin.get(), ("CREATE DATABASE " + name).c_str()), &PQclear);
+      PQexec(admin.get(), ("CREATE DATABASE " + name +
+                           (template_name.empty() ? "" : " TEMPLATE " + template_name))
+                              .c_str()),
+      &PQclear);
   if (PQresultStatus(result.get()) != PGRES_COMMAND_OK) {
     throw std::runtime_error("TestServers::create_database: CREATE DATABASE " + name + ": " +
                              PQresultErrorMessage(result.get()));

@@ -18,14 +18,17 @@ class TestServers {
   // Creates a new, empty database with a unique name and returns its URL, so tests do not share
   // state. Migrations are not applied: call ops::migrate_up (or the service does it).
   std::string create_database();
+  // A new database with every migration of the binary applied (copied from a template database
+  // migrated once per test binary, so it costs a CREATE DATABASE, not a migration run).
+  std::string create_migrated_database();
   // redis://127.0.0.1:PORT
   std::string redis_url() const;
   int postgres_port() const;
   int redis_port() const;
 
   // Fault injection for recovery tests; start_* reuses the same data directory and port.
-  void stop_postgres();   // fast shutdown
-  void kill_postgres();   // SIGKILL of the postmaster: a crash, recovered at the next start
+  void stop_postgres();  // fast shutdown
+  void kill_postgres();  // SIGKILL of the postmaster: a crash, recovered at the next start
   void start_postgres();
   void stop_redis();
   void start_redis();
@@ -34,6 +37,7 @@ class TestServers {
 
  private:
   TestServers();
+  std::string create_database_from(const std::string& template_name);
   struct State;
   std::unique_ptr<State> state_;
 };

@@ -1,0 +1,219 @@
+// The service's wiring (see service.hpp): what runs on the io_context, in which order it starts,
+// and the reverse order it stops in: stop accepting, let in-flight requests finish (bounded by
+// the shutdown grace), stop the monitors, close the pool.
+#include "app/service.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <charconv>
+#include <future>
+#include <iostream>
+#include <optional>
+#include <thread>
+
+#include "api/database_errors.hpp"
+#include "api/health.hpp"
+#include "app/exit_codes.hpp"
+#include "app/pool_metrics.hpp"
+#include "http/router.hpp"
+#include "http/server.hpp"
+#include "obs/logging.hpp"
+#include "obs/metrics.hpp"
+#include "pg/errors.hpp"
+#include "pg/health_monitor.hpp"
+#include "pg/pool.hpp"
+
+namespace utxoiq::app {
+
+namespace asio = boost::asio;
+
+bool parse_listen_address(const std::string& text, std::string& host, std::uint16_t& port) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  std::string parsed_host = text.substr(0, colon);
+  if (parsed_host.size() > 2 && parsed_host.front() == '[' && parsed_host.back() == ']') {
+    parsed_host = parsed_host.substr(1, parsed_host.size() - 2);  // [::1]:8080
+  }
+  const char* begin = text.data() + colon + 1;
+  const char* end = text.data() + text.size();
+  unsigned parsed_port = 0;
+  const auto [ptr, ec] = std::from_chars(begin, end, parsed_port);
+  if (ec != std::errc() || ptr != end || begin == end || parsed_port > 65535) return false;
+  host = std::move(parsed_host);
+  port = static_cast<std::uint16_t>(parsed_port);
+  return true;
+}
+
+namespace {
+
+pg::PoolOptions pool_options(const ServeConfig& config, const std::string& url) {
+  pg::PoolOptions options;
+  options.conninfo = url;
+  options.name = "primary";
+  options.min_size = static_cast<std::size_t>(config.pool.min_size);
+  options.max_size = static_cast<std::size_t>(config.pool.max_size);
+  options.acquire_timeout =
+      std::chrono::milliseconds(static_cast<long long>(config.pool.acquire_timeout_s * 1000));
+  options.idle_timeout = std::chrono::seconds(config.pool.idle_timeout_s);
+  options.connection.statement_timeout_ms = config.pool.statement_timeout_ms;
+  return options;
+}
+
+std::chrono::milliseconds seconds_to_ms(double seconds) {
+  return std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
+}
+
+}  // namespace
+
+struct Service::Impl {
+  Impl(ServeConfig service_config, std::string database, std::string redis)
+      : config(std::move(service_config)),
+        database_url(std::move(database)),
+        redis_url(std::move(redis)),
+        pool(io.get_executor(), pool_options(config, database_url)),
+        health(io.get_executor(), pool) {}
+
+  ServeConfig config;
+  std::string database_url;
+  std::string redis_url;
+  asio::io_context io{1};
+  pg::Pool pool;
+  pg::HealthMonitor health;
+  std::optional<http::Server> server;
+  // Woken (cancelled) to begin the shutdown; stop_requested covers a stop before the wait.
+  asio::steady_timer stop_timer{io};
+  bool stop_requested = false;
+  std::thread thread;
+  int exit_code = kExitOk;
+
+  http::Router make_router() {
+    http::Router router;
+    api::add_health_routes(router,
+                           {.primary_up = [this] { return health.up(); },
+                            .replicas_up = {},
+                            .cache_state = [] { return std::string("disabled"); }},
+                           obs::default_registry());
+    return router;
+  }
+
+  // Everything up to "listening"; then waits for the stop request and shuts down.
+  Task<void> main(std::function<void()> on_serving) {
+    std::string host;
+    std::uint16_t port = 0;
+    if (!parse_listen_address(config.listen, host, port)) {
+      throw std::invalid_argument("--listen must be HOST:PORT, got '" + config.listen + "'");
+    }
+    co_await pool.start();
+    health.start();
+    add_pool_metrics(obs::default_registry(), pool);
+
+    server.emplace(io, make_router(), http::ServerOptions{.host = host, .port = port});
+    server->map_exceptions(api::map_database_error);
+    server->start();
+    obs::log_info("serving", {{"address", host}, {"port", static_cast<int>(server->bound_port())}});
+    if (on_serving) on_serving();
+
+    if (!stop_requested) {
+      stop_timer.expires_at(asio::steady_timer::time_point::max());
+      co_await stop_timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+    const auto grace = seconds_to_ms(config.shutdown_grace_s);
+    co_await server->shutdown(grace);
+    health.stop();
+    co_await pool.close(grace);
+  }
+
+  // On the io thread.
+  void request_stop() {
+    stop_requested = true;
+    stop_timer.cancel();
+  }
+
+  int exit_code_for(std::exception_ptr error) {
+    try {
+      std::rethrow_exception(error);
+    } catch (const http::ListenError& e) {
+      std::cerr << "utxoiq-store: cannot listen on " << config.listen << ": " << e.error().message()
+                << "\n";
+      return kExitListenFailed;
+    } catch (const pg::ConnectionError& e) {
+      std::cerr << "utxoiq-store: database unreachable: " << e.what() << "\n";
+      return kExitDatabaseUnreachable;
+    } catch (const std::invalid_argument& e) {
+      std::cerr << "utxoiq-store: " << e.what() << "\n";
+      return kExitUsage;
+    } catch (const std::exception& e) {
+      std::cerr << "utxoiq-store: " << e.what() << "\n";
+      return kExitFailure;
+    }
+  }
+};
+
+Service::Service(ServeConfig config, std::string database_url, std::string redis_url)
+    : impl_(std::make_unique<Impl>(std::move(config), std::move(database_url),
+                                   std::move(redis_url))) {}
+
+Service::~Service() {
+  if (impl_->thread.joinable()) stop();
+}
+
+int Service::run() {
+  Impl& impl = *impl_;
+  asio::signal_set signals(impl.io, SIGINT, SIGTERM);
+  signals.async_wait([&impl](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    obs::log_info("shutting down", {{"signal", signal}});
+    impl.request_stop();
+  });
+  asio::co_spawn(impl.io, impl.main({}), [&impl, &signals](std::exception_ptr error) {
+    if (error) impl.exit_code = impl.exit_code_for(error);
+    boost::system::error_code ignored;
+    signals.cancel(ignored);
+    impl.io.stop();
+  });
+  impl.io.run();
+  return impl.exit_code;
+}
+
+void Service::start() {
+  Impl& impl = *impl_;
+  auto serving = std::make_shared<std::promise<void>>();
+  auto started = serving->get_future();
+  asio::co_spawn(impl.io, impl.main([serving] { serving->set_value(); }),
+                 [&impl, serving](std::exception_ptr error) {
+                   // A failure before serving reaches start(); after, it is only logged.
+                   if (error) {
+                     try {
+                       serving->set_exception(error);
+                     } catch (const std::future_error&) {
+                       obs::log_error("service stopped by an error", {});
+                     }
+                   }
+                   impl.io.stop();
+                 });
+  impl.thread = std::thread([&impl] { impl.io.run(); });
+  try {
+    started.get();
+  } catch (...) {
+    impl.thread.join();
+    throw;
+  }
+}
+
+void Service::stop() {
+  Impl& impl = *impl_;
+  if (!impl.thread.joinable()) return;
+  asio::post(impl.io, [&impl] { impl.request_stop(); });
+  impl.thread.join();
+}
+
+std::uint16_t Service::port() const {
+  return impl_->server ? impl_->server->bound_port() : 0;
+}
+
+}  // namespace utxoiq::app
