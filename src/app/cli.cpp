@@ -23,23 +23,12 @@ void add_database_options(CLI::App& cmd, DatabaseOptions& db) {
       ->capture_default_str();
 }
 
-std::vector<std::string> split_commas(const std::string& text) {
-  std::vector<std::string> parts;
-  std::stringstream in(text);
-  for (std::string part; std::getline(in, part, ',');) {
-    if (!part.empty()) parts.push_back(part);
-  }
-  return parts;
-}
-
-void add_serve_command(CLI::App& cli, ServeConfig& config, std::string& replicas, int& overflow) {
+void add_serve_command(CLI::App& cli, ServeConfig& config, int& overflow) {
   auto* serve = cli.add_subcommand("serve", "Run the HTTP service");
   add_database_options(*serve, config.database);
   serve->add_option("--listen", config.listen, "HOST:PORT to serve HTTP on")
       ->envname("UTXOIQ_LISTEN")
       ->capture_default_str();
-  serve->add_option("--replica-urls", replicas, "Comma-separated read replica URLs")
-      ->envname("DATABASE_REPLICA_URLS");
   serve
       ->add_option("--redis-url", config.redis_url,
                    "Redis URL; without it a private redis-server is started when installed")
@@ -124,10 +113,9 @@ int run_cli(int argc, char** argv) {
   CLI::App cli{"utxoiq-store: persistence and caching service of utxoIQ"};
   cli.require_subcommand(1);
   ServeConfig serve_config;
-  std::string replicas;
   int overflow = -1;
   MigrateArgs migrate_args;
-  add_serve_command(cli, serve_config, replicas, overflow);
+  add_serve_command(cli, serve_config, overflow);
   add_migrate_command(cli, migrate_args);
 
   try {
@@ -142,7 +130,6 @@ int run_cli(int argc, char** argv) {
   }
 
   if (cli.got_subcommand("serve")) {
-    serve_config.replica_urls = split_commas(replicas);
     if (overflow >= 0) serve_config.pool.max_size = serve_config.pool.min_size + overflow;
     if (serve_config.pool.max_size < serve_config.pool.min_size) {
       std::cerr << "utxoiq-store: --pool-max must not be below --pool-min\n";

@@ -23,7 +23,6 @@ struct PoolSettings {
 
 struct ServeConfig {
   DatabaseOptions database;
-  std::vector<std::string> replica_urls;  // DATABASE_REPLICA_URLS (comma-separated)
   std::string redis_url;                  // REDIS_URL; empty: embedded redis-server if installed
   bool no_redis = false;                  // --no-redis: run without any Redis (cache disabled)
   std::string listen = "127.0.0.1:8080";  // UTXOIQ_LISTEN
