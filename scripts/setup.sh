@@ -7,7 +7,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config clang-format
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libpq-dev libhiredis-dev libpg-query-dev
-  libspdlog-dev libfmt-dev libcli11-dev libzstd-dev libssl-dev
+  libspdlog-dev libfmt-dev libcli11-dev libzstd-dev libssl-dev prometheus-cpp-dev
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
   postgresql-15 postgresql-client-15 postgresql-15-hypopg redis-server wrk curl
 )

@@ -1,7 +1,8 @@
 #pragma once
 // The HTTP metrics of every request: http_requests_total{route,method,status} and
 // http_request_duration_seconds{route}, plus http_open_connections. Children are cached per
-// (route, method, status) so a request costs a short uncontended lock and two atomic updates,
+// (route, method, status) so a request costs a short lock on the cache, a lock-free counter
+// increment and a histogram observation (under that child's own short mutex, in prometheus-cpp),
 // and no string is built.
 #include <cstdint>
 #include <mutex>

@@ -1,76 +1,82 @@
 #pragma once
-// Prometheus metrics: counters, gauges and fixed-bucket histograms with labels, exposed in the
-// text format 0.0.4 on GET /metrics.
+// Prometheus metrics: counters, gauges and histograms with labels, exposed in the text format
+// 0.0.4 on GET /metrics.
 //
-// Our own small registry because prometheus-cpp (the design's first choice) is not packaged in
-// Debian and nothing may be vendored or downloaded at build time. It does only what we need:
-//  - families are created once (a mutex guards family and child creation);
+// A thin facade over prometheus-cpp (core): the registry, the families, the metrics and the text
+// serializer are prometheus-cpp's. The facade exists so that callers keep one small API (label
+// values in declaration order, scrape-time collectors) and so that prometheus-cpp's headers are
+// included by one .cpp only, not by the many files that include this one. What it adds:
+//  - families are created once; asking again with the same type and label names returns the
+//    same family, anything else throws std::invalid_argument;
 //  - a child (one label-value combination) is a stable object: callers look it up once, keep the
-//    reference, and update it lock-free with atomics on the hot path;
-//  - collectors add figures computed at scrape time (pool and cache statistics).
+//    reference, and update it on the hot path (counters and gauges lock-free, with atomics;
+//    a histogram observation takes the child's own short mutex, as prometheus-cpp does);
+//  - collectors add figures computed at scrape time (pool and cache statistics);
+//  - the exposition is deterministic: families in name order, children in label order.
 //
 //   auto& requests = obs::default_registry().counter("http_requests_total", "HTTP requests",
 //                                                   {"route", "method", "status"});
 //   obs::Counter& ok = requests.labels({"healthz", "GET", "200"});  // keep this reference
 //   ok.inc();
-#include <algorithm>
-#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <span>
-#include <stdexcept>
 #include <string>
 #include <string_view>
-#include <type_traits>
 #include <utility>
 #include <vector>
+
+namespace prometheus {
+class Counter;
+class Gauge;
+class Histogram;
+}  // namespace prometheus
 
 namespace utxoiq::obs {
 
 enum class MetricType { counter, gauge, histogram };
 
-// A value that only goes up (requests served, bytes written).
+// The metrics below are handles to prometheus-cpp metrics, made by their Family; callers only
+// ever hold references to them.
+
+// A value that only goes up (requests served, bytes written). A negative amount is ignored.
 class Counter {
  public:
-  void inc(double amount = 1.0) { value_.fetch_add(amount, std::memory_order_relaxed); }
-  double value() const { return value_.load(std::memory_order_relaxed); }
+  explicit Counter(prometheus::Counter& metric) : metric_(&metric) {}
+  void inc(double amount = 1.0);
+  double value() const;
 
  private:
-  std::atomic<double> value_{0.0};
+  prometheus::Counter* metric_;
 };
 
 // A value that goes up and down (open connections, pool size).
 class Gauge {
  public:
-  void set(double value) { value_.store(value, std::memory_order_relaxed); }
-  void inc(double amount = 1.0) { value_.fetch_add(amount, std::memory_order_relaxed); }
-  void dec(double amount = 1.0) { value_.fetch_sub(amount, std::memory_order_relaxed); }
-  double value() const { return value_.load(std::memory_order_relaxed); }
+  explicit Gauge(prometheus::Gauge& metric) : metric_(&metric) {}
+  void set(double value);
+  void inc(double amount = 1.0);
+  void dec(double amount = 1.0);
+  double value() const;
 
  private:
-  std::atomic<double> value_{0.0};
+  prometheus::Gauge* metric_;
 };
 
-// Observations counted into fixed buckets (upper bounds, ascending; +Inf is implicit).
+// Observations counted into the family's buckets (upper bounds; +Inf is implicit).
 class Histogram {
  public:
-  explicit Histogram(std::vector<double> upper_bounds);
+  explicit Histogram(prometheus::Histogram& metric) : metric_(&metric) {}
   void observe(double value);
-
-  const std::vector<double>& upper_bounds() const { return bounds_; }
-  // Observations per bucket, NOT cumulative; the last entry is the +Inf bucket.
-  std::vector<std::uint64_t> bucket_counts() const;
+  // Read together from one snapshot of the buckets (for tests and diagnostics; not cheap).
   std::uint64_t count() const;
-  double sum() const { return sum_.load(std::memory_order_relaxed); }
+  double sum() const;
 
  private:
-  std::vector<double> bounds_;
-  std::unique_ptr<std::atomic<std::uint64_t>[]> counts_;  // bounds_.size() + 1 buckets
-  std::atomic<double> sum_{0.0};
+  prometheus::Histogram* metric_;
 };
 
 // Buckets for request and query latency in seconds, 0.5 ms to 10 s.
@@ -78,16 +84,15 @@ std::vector<double> default_latency_buckets();
 
 // Label names ["route", "method"] with values ["healthz", "GET"]; a family holds one child per
 // distinct combination of values. Children are never removed, so references stay valid for the
-// life of the registry.
+// life of the registry. Made by Registry only.
 template <typename Metric>
 class Family {
  public:
-  Family(std::string name, std::string help, std::vector<std::string> label_names,
-         std::vector<double> buckets = {})
-      : name_(std::move(name)),
-        help_(std::move(help)),
-        label_names_(std::move(label_names)),
-        buckets_(std::move(buckets)) {}
+  struct Impl;  // defined in metrics.cpp, over a prometheus::Family
+  explicit Family(std::unique_ptr<Impl> impl);
+  ~Family();
+  Family(const Family&) = delete;
+  Family& operator=(const Family&) = delete;
 
   // The child for these label values (as many as label names, in the same order); created on
   // first use. Throws std::invalid_argument on a wrong number of values.
@@ -98,45 +103,29 @@ class Family {
   // The child of a family without labels.
   Metric& get() { return labels(std::span<const std::string_view>()); }
 
-  const std::string& name() const { return name_; }
-  const std::string& help() const { return help_; }
-  const std::vector<std::string>& label_names() const { return label_names_; }
-  const std::vector<double>& buckets() const { return buckets_; }
-
-  // Calls f(label values, metric) for every child, in label-value order, under the lock.
-  template <typename F>
-  void for_each(F&& f) const {
-    std::lock_guard lock(mutex_);
-    for (const auto& [values, metric] : children_) f(values, *metric);
-  }
+  const std::string& name() const;
+  const std::string& help() const;
+  const std::vector<std::string>& label_names() const;
+  // A histogram family's bucket upper bounds (without +Inf); empty for other families.
+  const std::vector<double>& buckets() const;
 
  private:
-  // Lets a lookup compare the stored vector<string> keys with a span of string_view, so finding
-  // an existing child allocates nothing.
-  struct KeyLess {
-    using is_transparent = void;
-    template <typename A, typename B>
-    bool operator()(const A& a, const B& b) const {
-      return std::lexicographical_compare(
-          a.begin(), a.end(), b.begin(), b.end(),
-          [](std::string_view x, std::string_view y) { return x < y; });
-    }
-  };
-
-  std::string name_;
-  std::string help_;
-  std::vector<std::string> label_names_;
-  std::vector<double> buckets_;
-  mutable std::mutex mutex_;
-  std::map<std::vector<std::string>, std::unique_ptr<Metric>, KeyLess> children_;
+  std::unique_ptr<Impl> impl_;
 };
 
-// Samples that a collector computes at scrape time. Samples of one name may be added in any order
-// and by several collectors; they are written together under one HELP/TYPE.
+extern template class Family<Counter>;
+extern template class Family<Gauge>;
+extern template class Family<Histogram>;
+
+// Samples that a collector computes at scrape time: counters and gauges. Samples of one name may
+// be added in any order and by several collectors; they are exposed together under one HELP/TYPE
+// (the first help and type given for the name win).
 class Exposition {
  public:
   using LabelPairs = std::vector<std::pair<std::string, std::string>>;
 
+  // Throws std::invalid_argument on an invalid metric or label name or help text, and on
+  // MetricType::histogram (a histogram is not one sample).
   void add(std::string_view name, std::string_view help, MetricType type, double value,
            LabelPairs labels = {});
   void gauge(std::string_view name, std::string_view help, double value, LabelPairs labels = {}) {
@@ -146,8 +135,6 @@ class Exposition {
     add(name, help, MetricType::counter, value, std::move(labels));
   }
 
-  // Appends the samples in the text format.
-  void write(std::string& out) const;
   bool has(std::string_view name) const { return families_.find(name) != families_.end(); }
   // Drops the samples of that name; true when there were any.
   bool erase(std::string_view name) {
@@ -156,13 +143,18 @@ class Exposition {
     families_.erase(it);
     return true;
   }
+  // Moves every sample of `other` into this exposition.
+  void merge(Exposition&& other);
 
- private:
   struct CollectedFamily {
     std::string help;
     MetricType type = MetricType::gauge;
     std::vector<std::pair<LabelPairs, double>> samples;
   };
+  // By name.
+  const std::map<std::string, CollectedFamily, std::less<>>& families() const { return families_; }
+
+ private:
   std::map<std::string, CollectedFamily, std::less<>> families_;
 };
 
@@ -170,13 +162,15 @@ class Registry {
  public:
   using Collector = std::function<void(Exposition&)>;
 
-  Registry() = default;
+  Registry();
+  ~Registry();
   Registry(const Registry&) = delete;
   Registry& operator=(const Registry&) = delete;
 
   // Returns the family of that name, creating it on first call. Asking again with the same type,
-  // label names (and buckets) returns the same family; anything else, or an invalid metric or
-  // label name, throws std::invalid_argument.
+  // label names (and buckets) returns the same family; anything else, an invalid metric or label
+  // name, or a help text with a newline or backslash, throws std::invalid_argument. Histogram
+  // buckets must be strictly ascending numbers; a trailing +Inf is dropped (it is implicit).
   Family<Counter>& counter(const std::string& name, const std::string& help,
                            const std::vector<std::string>& label_names = {});
   Family<Gauge>& gauge(const std::string& name, const std::string& help,
@@ -185,26 +179,18 @@ class Registry {
                                const std::vector<std::string>& label_names = {},
                                std::vector<double> buckets = default_latency_buckets());
 
-  // Runs at every expose(), on the scraping thread; must be quick and must not throw (an
-  // exception is logged and that collector's samples are left out).
+  // Runs at every expose(), on the scraping thread; must be quick and should not throw (an
+  // exception is logged and that collector's samples are left out). Samples whose name is a
+  // registered family's are left out too (and logged).
   void add_collector(Collector collector);
 
-  // The whole registry in Prometheus text format 0.0.4; families in name order.
+  // The whole registry in Prometheus text format 0.0.4, written by prometheus-cpp's
+  // TextSerializer; families in name order.
   std::string expose() const;
 
  private:
-  struct Entry {
-    MetricType type;
-    std::unique_ptr<Family<Counter>> counter;
-    std::unique_ptr<Family<Gauge>> gauge;
-    std::unique_ptr<Family<Histogram>> histogram;
-  };
-  Entry& entry_for(const std::string& name, const std::vector<std::string>& label_names,
-                   MetricType type);
-
-  mutable std::mutex mutex_;
-  std::map<std::string, Entry> families_;
-  std::vector<Collector> collectors_;
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
 };
 
 // The process-wide registry, served on /metrics.
@@ -213,35 +199,5 @@ Registry& default_registry();
 // Content-Type of the exposition.
 inline constexpr std::string_view kPrometheusContentType =
     "text/plain; version=0.0.4; charset=utf-8";
-
-// Helpers for the text format, exposed for tests and collectors.
-bool is_valid_metric_name(std::string_view name);
-bool is_valid_label_name(std::string_view name);
-// Label value escaping: backslash, double quote and newline.
-void append_escaped_label_value(std::string& out, std::string_view value);
-// Sample values: integers without a fraction, +Inf / -Inf / NaN as Prometheus spells them.
-void append_sample_value(std::string& out, double value);
-
-template <typename Metric>
-Metric& Family<Metric>::labels(std::span<const std::string_view> values) {
-  if (values.size() != label_names_.size()) {
-    throw std::invalid_argument("metric " + name_ + ": expected " +
-                                std::to_string(label_names_.size()) + " label values, got " +
-                                std::to_string(values.size()));
-  }
-  std::lock_guard lock(mutex_);
-  auto it = children_.find(values);
-  if (it != children_.end()) return *it->second;
-  std::vector<std::string> key(values.begin(), values.end());
-  std::unique_ptr<Metric> metric;
-  if constexpr (std::is_same_v<Metric, Histogram>) {
-    metric = std::make_unique<Histogram>(buckets_);
-  } else {
-    metric = std::make_unique<Metric>();
-  }
-  auto& ref = *metric;
-  children_.emplace(std::move(key), std::move(metric));
-  return ref;
-}
 
 }  // namespace utxoiq::obs
