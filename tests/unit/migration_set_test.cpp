@@ -216,8 +216,7 @@ TEST(EmbeddedMigrations, FormAValidSetStartingWithTheInitialSchema) {
 TEST(EmbeddedMigrations, AreByteForByteTheFilesOfTheMigrationsDirectory) {
   // cmake/migrations.cmake copies the files into C++ source; nothing may be lost on the way, or
   // the binary's checksums would differ from those of `--migrations-dir migrations`.
-  const auto source_dir =
-      std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "migrations";
+  const auto source_dir = std::filesystem::path(UTXOIQ_SOURCE_DIR) / "migrations";
   ASSERT_TRUE(std::filesystem::is_directory(source_dir)) << source_dir;
   const auto on_disk = MigrationSet::from_directory(source_dir);
   const auto embedded = MigrationSet::embedded();
