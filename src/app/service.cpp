@@ -277,4 +277,8 @@ std::uint16_t Service::port() const {
   return impl_->server ? impl_->server->bound_port() : 0;
 }
 
+std::vector<http::RouteInfo> Service::routes() const {
+  return impl_->server ? impl_->server->router().routes() : std::vector<http::RouteInfo>{};
+}
+
 }  // namespace utxoiq::app
