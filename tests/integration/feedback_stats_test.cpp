@@ -186,6 +186,24 @@ TEST_F(FeedbackStats, BatchAnswersInTheOrderAskedWithRepeats) {
   }
 }
 
+TEST_F(FeedbackStats, BatchIdsAreValuesNeverSyntax) {
+  // Characters that mean something in an array literal or in SQL, and the word NULL.
+  const std::vector<std::string> odd{"NULL", "a,b", "{x}", "q\"uote", "back\\slash", "it's", " "};
+  json::array asked;
+  for (const auto& id : odd) {
+    post_ok(client_, kFeedback + "/rate", {{"insight_id", id}, {"user_id", "u"}, {"rating", 2}},
+            201);
+    asked.emplace_back(id);
+  }
+  const auto batch = post_ok(client_, kFeedback + "/stats/batch", {{"insight_ids", asked}});
+  const auto& stats = batch.at("stats").as_array();
+  ASSERT_EQ(stats.size(), odd.size());
+  for (std::size_t i = 0; i < odd.size(); ++i) {
+    EXPECT_EQ(stats[i].at("insight_id").as_string(), odd[i]);
+    EXPECT_EQ(stats[i].at("total_ratings").as_int64(), 1) << odd[i];
+  }
+}
+
 TEST_F(FeedbackStats, AReaderKeyMayAskForABatch) {
   const auto reader = create_api_key(service_.database_url(), "reader");
   auto client = service_.client(reader.key);
