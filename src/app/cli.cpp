@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "app/exit_codes.hpp"
+#include "app/keys_command.hpp"
 #include "app/migrate_command.hpp"
 #include "app/serve.hpp"
 
@@ -107,6 +108,27 @@ void add_migrate_command(CLI::App& cli, MigrateArgs& args) {
   create->callback([&args] { args.action = "create"; });
 }
 
+void add_keys_command(CLI::App& cli, KeysArgs& args) {
+  auto* keys = cli.add_subcommand("keys", "Manage the API keys of the service");
+  keys->require_subcommand(1);
+  add_database_options(*keys, args.database);
+  // fallthrough: the database options may come after the action too.
+  auto* create = keys->add_subcommand("create", "Make a new key and print it (shown only once)");
+  create->fallthrough();
+  create->add_option("--role", args.role, "reader, writer or admin")
+      ->required()
+      ->check(CLI::IsMember({"reader", "writer", "admin"}));
+  create->add_option("--name", args.name, "What the key is for (at most 100 characters)");
+  create->callback([&args] { args.action = "create"; });
+  keys->add_subcommand("list", "List every key (never the key itself)")
+      ->fallthrough()
+      ->callback([&args] { args.action = "list"; });
+  auto* revoke = keys->add_subcommand("revoke", "Revoke a key; services refuse it within seconds");
+  revoke->fallthrough();
+  revoke->add_option("ID", args.id, "The key's id (see keys list)")->required();
+  revoke->callback([&args] { args.action = "revoke"; });
+}
+
 }  // namespace
 
 int run_cli(int argc, char** argv) {
@@ -115,8 +137,10 @@ int run_cli(int argc, char** argv) {
   ServeConfig serve_config;
   int overflow = -1;
   MigrateArgs migrate_args;
+  KeysArgs keys_args;
   add_serve_command(cli, serve_config, overflow);
   add_migrate_command(cli, migrate_args);
+  add_keys_command(cli, keys_args);
 
   try {
     cli.parse(argc, argv);
@@ -141,6 +165,7 @@ int run_cli(int argc, char** argv) {
     return run_serve(serve_config);
   }
   if (cli.got_subcommand("migrate")) return run_migrate(migrate_args);
+  if (cli.got_subcommand("keys")) return run_keys(keys_args);
   return kExitUsage;
 }
 

@@ -16,10 +16,18 @@
 #include <optional>
 #include <thread>
 
+#include "api/api_docs.hpp"
+#include "api/auth_middleware.hpp"
+#include "api/authenticator.hpp"
+#include "api/backfill_routes.hpp"
 #include "api/database_errors.hpp"
+#include "api/feedback_routes.hpp"
 #include "api/health.hpp"
+#include "api/openapi.hpp"
 #include "app/exit_codes.hpp"
+#include "app/periodic_task.hpp"
 #include "app/pool_metrics.hpp"
+#include "domain/api_key.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "obs/logging.hpp"
@@ -27,6 +35,9 @@
 #include "pg/errors.hpp"
 #include "pg/health_monitor.hpp"
 #include "pg/pool.hpp"
+#include "store/api_key_store.hpp"
+#include "store/pg_backfill_jobs.hpp"
+#include "store/pg_feedback.hpp"
 
 namespace utxoiq::app {
 
@@ -78,12 +89,26 @@ struct Service::Impl {
         pool(io.get_executor(), pool_options(config, database_url)),
         health(io.get_executor(), pool) {}
 
+  // How often the in-memory API keys are reloaded (so a revocation is effective within seconds)
+  // and their last_used_at written.
+  static constexpr std::chrono::seconds kKeyRefreshInterval{2};
+
   ServeConfig config;
   std::string database_url;
   std::string redis_url;
   asio::io_context io{1};
   pg::Pool pool;
   pg::HealthMonitor health;
+  store::PgBackfillJobs backfill_jobs{pool};
+  store::PgFeedback feedback{pool};
+  store::PgApiKeys api_keys{pool};
+  api::Authenticator authenticator{api_keys};
+  PeriodicTask key_refresh{io.get_executor(), "api key refresh", kKeyRefreshInterval,
+                           [this] { return authenticator.refresh(); }};
+  PeriodicTask key_usage_flush{io.get_executor(), "api key last_used_at flush", kKeyRefreshInterval,
+                               [this] { return authenticator.flush_usage(); }};
+  // Route descriptions for /openapi.json, filled by the add_*_routes calls.
+  api::ApiDocs docs;
   std::optional<http::Server> server;
   // Woken (cancelled) to begin the shutdown; stop_requested covers a stop before the wait.
   asio::steady_timer stop_timer{io};
@@ -98,7 +123,40 @@ struct Service::Impl {
                             .replicas_up = {},
                             .cache_state = [] { return std::string("disabled"); }},
                            obs::default_registry());
+    api::add_backfill_routes(router,
+                             {.reader = backfill_jobs,
+                              .lister = backfill_jobs,
+                              .writer = backfill_jobs,
+                              .stall_after = std::chrono::minutes(config.backfill_stall_minutes)},
+                             docs);
+    api::add_feedback_routes(router, {.stats = feedback, .lister = feedback, .writer = feedback},
+                             docs);
+    // Lists the routes of the running server, so routes added anywhere above appear too.
+    api::add_openapi_route(
+        router, [this] { return server->router().routes(); }, docs);
     return router;
+  }
+
+  // The bootstrap admin key (UTXOIQ_BOOTSTRAP_ADMIN_KEY) and the first load of the known keys,
+  // before the first request is served.
+  Task<void> start_authentication() {
+    if (!config.bootstrap_admin_key.empty()) {
+      co_await api_keys.ensure_admin(domain::api_key_hash(config.bootstrap_admin_key),
+                                     "bootstrap (UTXOIQ_BOOTSTRAP_ADMIN_KEY)");
+    }
+    co_await authenticator.refresh();
+    key_refresh.start();
+    key_usage_flush.start();
+  }
+
+  Task<void> stop_authentication() {
+    co_await key_refresh.stop();
+    co_await key_usage_flush.stop();
+    try {
+      co_await authenticator.flush_usage();  // the uses since the last flush
+    } catch (const std::exception& e) {
+      obs::log_warn("api key last_used_at not recorded at shutdown", {{"error", e.what()}});
+    }
   }
 
   // Everything up to "listening"; then waits for the stop request and shuts down.
@@ -111,9 +169,11 @@ struct Service::Impl {
     co_await pool.start();
     health.start();
     add_pool_metrics(obs::default_registry(), pool);
+    co_await start_authentication();
 
     server.emplace(io, make_router(), http::ServerOptions{.host = host, .port = port});
     server->map_exceptions(api::map_database_error);
+    server->use(api::make_auth_middleware(authenticator));
     server->start();
     obs::log_info("serving", {{"address", host}, {"port", static_cast<int>(server->bound_port())}});
     if (on_serving) on_serving();
@@ -124,6 +184,7 @@ struct Service::Impl {
     }
     const auto grace = seconds_to_ms(config.shutdown_grace_s);
     co_await server->shutdown(grace);
+    co_await stop_authentication();
     health.stop();
     co_await pool.close(grace);
   }
@@ -214,6 +275,10 @@ void Service::stop() {
 
 std::uint16_t Service::port() const {
   return impl_->server ? impl_->server->bound_port() : 0;
+}
+
+std::vector<http::RouteInfo> Service::routes() const {
+  return impl_->server ? impl_->server->router().routes() : std::vector<http::RouteInfo>{};
 }
 
 }  // namespace utxoiq::app

@@ -13,8 +13,10 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "app/config.hpp"
+#include "http/router.hpp"
 
 namespace utxoiq::app {
 
@@ -38,6 +40,8 @@ class Service {
 
   // The port listened on (the chosen one when the configured port was 0); 0 before serving.
   std::uint16_t port() const;
+  // Every route the running server has (empty before serving), e.g. to check /openapi.json.
+  std::vector<http::RouteInfo> routes() const;
 
   struct Impl;
 

@@ -34,6 +34,10 @@ std::uint16_t ServiceUnderTest::port() const {
   return service_ ? service_->port() : 0;
 }
 
+std::vector<http::RouteInfo> ServiceUnderTest::routes() const {
+  return service_ ? service_->routes() : std::vector<http::RouteInfo>{};
+}
+
 HttpClient ServiceUnderTest::client(const std::string& api_key) const {
   HttpClient client(port());
   if (!api_key.empty()) client.set_header("Authorization", "Bearer " + api_key);

@@ -11,8 +11,10 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "app/config.hpp"
+#include "http/router.hpp"
 #include "support/http_client.hpp"
 
 namespace utxoiq::app {
@@ -43,6 +45,8 @@ class ServiceUnderTest {
   const std::string& database_url() const { return database_url_; }
   const std::string& redis_url() const { return redis_url_; }
   const app::ServeConfig& config() const { return config_; }
+  // The routes of the running service.
+  std::vector<http::RouteInfo> routes() const;
 
   // A client that sends `api_key` as a Bearer token (none when empty).
   HttpClient client(const std::string& api_key = kAdminKey) const;

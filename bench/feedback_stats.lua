@@ -1,0 +1,9 @@
+-- GET /api/v1/feedback/stats for 50 insights in turn (seeded by case_feedback_stats; no cache yet:
+-- every request reads the aggregate row from PostgreSQL).
+local key = os.getenv("UTXOIQ_BOOTSTRAP_ADMIN_KEY")
+local counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", "/api/v1/feedback/stats?insight_id=stats-insight-" .. (counter % 50),
+      {["Authorization"] = "Bearer " .. key})
+end

@@ -1,0 +1,52 @@
+// See auth_middleware.hpp.
+#include "api/auth_middleware.hpp"
+
+#include "http/router.hpp"
+
+namespace utxoiq::api {
+
+namespace {
+
+std::string_view trim(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return {};
+  const auto last = text.find_last_not_of(" \t");
+  return text.substr(first, last - first + 1);
+}
+
+}  // namespace
+
+std::optional<std::string_view> presented_api_key(const http::Request& request) {
+  if (const auto authorization = request.header("Authorization")) {
+    constexpr std::string_view kScheme = "bearer ";
+    const std::string_view value = trim(*authorization);
+    if (value.size() > kScheme.size() && http::iequals(value.substr(0, kScheme.size()), kScheme)) {
+      const std::string_view token = trim(value.substr(kScheme.size()));
+      if (!token.empty()) return token;
+    }
+  }
+  if (const auto header = request.header("X-API-Key")) {
+    const std::string_view token = trim(*header);
+    if (!token.empty()) return token;
+  }
+  return std::nullopt;
+}
+
+http::Middleware make_auth_middleware(Authenticator& authenticator) {
+  return [&authenticator](http::Request& request, const http::Next& next) -> Task<http::Response> {
+    if (request.route == nullptr || !request.route->options.min_role) {
+      co_return co_await next(request);
+    }
+    const auto key = presented_api_key(request);
+    if (!key) throw http::unauthorized();
+    auto principal = co_await authenticator.authenticate(*key);
+    if (!principal) throw http::unauthorized("The API key is not valid or has been revoked.");
+    if (!http::role_allows(principal->role, *request.route->options.min_role)) {
+      throw http::forbidden();
+    }
+    request.principal = std::move(principal);
+    co_return co_await next(request);
+  };
+}
+
+}  // namespace utxoiq::api

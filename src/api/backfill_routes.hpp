@@ -1,0 +1,27 @@
+#pragma once
+// The backfill job endpoints (api.md, "Backfill jobs"): start, progress, complete, fail, pause,
+// resume, the status list and one job. Handlers validate with the domain, then read or write
+// through the store interfaces only, so a cache can be put in front of the reads without
+// changing them.
+#include <chrono>
+
+#include "api/api_docs.hpp"
+#include "store/backfill_store.hpp"
+
+namespace utxoiq::http {
+class Router;
+}
+
+namespace utxoiq::api {
+
+struct BackfillRoutesDeps {
+  store::BackfillJobReader& reader;
+  store::BackfillJobLister& lister;
+  store::BackfillJobWriter& writer;
+  // A running job without a change for longer is shown `stale` (--backfill-stall-minutes).
+  std::chrono::microseconds stall_after;
+};
+
+void add_backfill_routes(http::Router& router, BackfillRoutesDeps deps, ApiDocs& docs);
+
+}  // namespace utxoiq::api

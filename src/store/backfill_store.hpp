@@ -1,0 +1,71 @@
+#pragma once
+// What the backfill handlers need from storage, as small interfaces (api.md, "Backfill jobs"):
+// reads (one job, a page of jobs) and writes (start and the life-cycle changes). The PostgreSQL
+// repository (pg_backfill_jobs.hpp) implements all three; a cache is put in front of the reads
+// later by decorating BackfillJobReader / BackfillJobLister, and learns of every committed change
+// through the repository's change listeners (or by decorating BackfillJobWriter), so the
+// handlers never change.
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/backfill_job.hpp"
+#include "domain/backfill_requests.hpp"
+#include "domain/cursor.hpp"
+#include "util/field_error.hpp"
+#include "util/task.hpp"
+#include "util/uuid.hpp"
+
+namespace utxoiq::store {
+
+class BackfillJobReader {
+ public:
+  virtual ~BackfillJobReader() = default;
+  // The job, or nullopt when there is none with this id.
+  virtual Task<std::optional<domain::BackfillJob>> get(const Uuid& id) = 0;
+};
+
+// One keyset page, newest started_at first; `next` is the key of the last job when more follow.
+struct BackfillJobPage {
+  std::vector<domain::BackfillJob> jobs;
+  std::optional<domain::KeysetCursor> next;
+};
+
+class BackfillJobLister {
+ public:
+  virtual ~BackfillJobLister() = default;
+  virtual Task<BackfillJobPage> list(const domain::BackfillListQuery& query) = 0;
+};
+
+// The outcome of a life-cycle change of a stored job.
+struct JobWrite {
+  enum class Outcome {
+    applied,    // `job` is the job as stored now
+    not_found,  // no job with this id (404)
+    conflict,   // 409: `detail` says why (ended, paused, version mismatch)
+    invalid,    // 422: `errors` names the fields (current_block out of range)
+  };
+  Outcome outcome = Outcome::applied;
+  domain::BackfillJob job;
+  std::string detail;
+  FieldErrors errors;
+};
+
+class BackfillJobWriter {
+ public:
+  virtual ~BackfillJobWriter() = default;
+  // Creates a running job and returns it.
+  virtual Task<domain::BackfillJob> start(const domain::StartJob& request) = 0;
+  virtual Task<JobWrite> progress(const domain::ProgressUpdate& update) = 0;
+  virtual Task<JobWrite> complete(const Uuid& id) = 0;
+  virtual Task<JobWrite> fail(const Uuid& id, const domain::FailJob& request) = 0;
+  virtual Task<JobWrite> pause(const Uuid& id) = 0;
+  virtual Task<JobWrite> resume(const Uuid& id) = 0;
+};
+
+// Called after a change to a job is committed (start included), with the job as stored: the hook
+// for cache invalidation. It runs on the event loop thread and must not block.
+using BackfillChangeListener = std::function<void(const domain::BackfillJob& job)>;
+
+}  // namespace utxoiq::store

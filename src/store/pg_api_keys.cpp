@@ -1,0 +1,55 @@
+// SQL of the api_keys table for the service (see api_key_store.hpp).
+#include "pg/pool.hpp"
+#include "store/api_key_store.hpp"
+#include "store/sql_values.hpp"
+
+namespace utxoiq::store {
+
+namespace {
+
+constexpr std::string_view kLoadActive =
+    "SELECT id, key_hash, role FROM api_keys WHERE revoked_at IS NULL";
+constexpr std::string_view kFindActive =
+    "SELECT id, key_hash, role FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL";
+// GREATEST: a batch of another instance that ran later is not overwritten by an older time.
+constexpr std::string_view kRecordUse =
+    "UPDATE api_keys SET last_used_at = GREATEST(last_used_at, $2::timestamptz) "
+    "WHERE id = ANY($1::uuid[])";
+constexpr std::string_view kEnsureAdmin =
+    "INSERT INTO api_keys (id, key_hash, role, name) VALUES ($1, $2, 'admin', $3) "
+    "ON CONFLICT (key_hash) DO UPDATE SET role = 'admin', revoked_at = NULL";
+
+ActiveApiKey key_from_row(const pg::Result& r, int row) {
+  return ActiveApiKey{row_uuid(r, row, 0), std::string(r.text(row, 1)),
+                      std::string(r.text(row, 2))};
+}
+
+}  // namespace
+
+Task<std::vector<ActiveApiKey>> PgApiKeys::load_active() {
+  const pg::Result result = co_await pool_.execute(kLoadActive);
+  std::vector<ActiveApiKey> keys;
+  keys.reserve(static_cast<std::size_t>(result.rows()));
+  for (int row = 0; row < result.rows(); ++row) keys.push_back(key_from_row(result, row));
+  co_return keys;
+}
+
+Task<std::optional<ActiveApiKey>> PgApiKeys::find_active(const std::string& key_hash) {
+  const pg::Result result = co_await pool_.execute(kFindActive, pg::params(key_hash));
+  if (result.empty()) co_return std::nullopt;
+  co_return key_from_row(result, 0);
+}
+
+Task<void> PgApiKeys::record_use(const std::vector<Uuid>& ids, Timestamp at) {
+  if (ids.empty()) co_return;
+  std::vector<std::string> texts;
+  texts.reserve(ids.size());
+  for (const auto& id : ids) texts.push_back(id.to_string());
+  co_await pool_.execute(kRecordUse, pg::params(texts, sql_time(at)));
+}
+
+Task<void> PgApiKeys::ensure_admin(const std::string& key_hash, const std::string& name) {
+  co_await pool_.execute(kEnsureAdmin, pg::params(sql_uuid(new_uuid_v7()), key_hash, name));
+}
+
+}  // namespace utxoiq::store

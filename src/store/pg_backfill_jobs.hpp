@@ -1,0 +1,44 @@
+#pragma once
+// The backfill_jobs table (migration 0001) behind the backfill interfaces of backfill_store.hpp.
+// The life-cycle rules are the domain's (domain/backfill_rules.hpp); this class only reads the
+// stored job, lets a rule decide, and writes the result back in the same transaction.
+#include <vector>
+
+#include "domain/backfill_rules.hpp"
+#include "store/backfill_store.hpp"
+
+namespace utxoiq::pg {
+class Pool;
+}
+
+namespace utxoiq::store {
+
+class PgBackfillJobs final : public BackfillJobReader,
+                             public BackfillJobLister,
+                             public BackfillJobWriter {
+ public:
+  explicit PgBackfillJobs(pg::Pool& pool) : pool_(pool) {}
+
+  // Called after every committed change, in the order added (see BackfillChangeListener).
+  void add_change_listener(BackfillChangeListener listener);
+
+  Task<std::optional<domain::BackfillJob>> get(const Uuid& id) override;
+  Task<BackfillJobPage> list(const domain::BackfillListQuery& query) override;
+
+  Task<domain::BackfillJob> start(const domain::StartJob& request) override;
+  Task<JobWrite> progress(const domain::ProgressUpdate& update) override;
+  Task<JobWrite> complete(const Uuid& id) override;
+  Task<JobWrite> fail(const Uuid& id, const domain::FailJob& request) override;
+  Task<JobWrite> pause(const Uuid& id) override;
+  Task<JobWrite> resume(const Uuid& id) override;
+
+ private:
+  using Rule = std::function<domain::JobChange(const domain::BackfillJob&, Timestamp now)>;
+  Task<JobWrite> change(const Uuid& id, Rule rule, bool records_progress);
+  void notify(const domain::BackfillJob& job) const;
+
+  pg::Pool& pool_;
+  std::vector<BackfillChangeListener> listeners_;
+};
+
+}  // namespace utxoiq::store

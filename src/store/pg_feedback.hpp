@@ -1,0 +1,44 @@
+#pragma once
+// The insight_feedback table and its per-insight aggregate insight_feedback_stats (migration 0001)
+// behind the feedback interfaces of feedback_store.hpp. Statistics are read from the aggregate,
+// which triggers keep exact in the same transaction as every write, so reading them costs one
+// indexed row per insight however much feedback there is.
+#include <vector>
+
+#include "store/feedback_store.hpp"
+
+namespace utxoiq::pg {
+class Pool;
+}
+
+namespace utxoiq::store {
+
+class PgFeedback final : public FeedbackStatsReader, public FeedbackLister, public FeedbackWriter {
+ public:
+  explicit PgFeedback(pg::Pool& pool) : pool_(pool) {}
+
+  // Called after every committed write, in the order added (see FeedbackChangeListener).
+  void add_change_listener(FeedbackChangeListener listener);
+
+  Task<domain::FeedbackStats> stats(const std::string& insight_id) override;
+  Task<std::vector<domain::FeedbackStats>> stats_batch(
+      const std::vector<std::string>& insight_ids) override;
+
+  Task<FeedbackPage> list(const domain::FeedbackFilter& filter) override;
+  Task<FeedbackPage> comments(const domain::CommentsQuery& query) override;
+  Task<FeedbackPage> by_user(const domain::UserFeedbackQuery& query) override;
+
+  Task<FeedbackWrite> rate(const domain::RateFeedback& request) override;
+  Task<FeedbackWrite> comment(const domain::CommentFeedback& request) override;
+  Task<FeedbackWrite> flag(const domain::FlagFeedback& request) override;
+  Task<std::int64_t> erase_user(const std::string& user_id) override;
+
+ private:
+  Task<FeedbackWrite> upsert(std::string_view sql, pg::Params params);
+  void notify(const std::vector<std::string>& insight_ids) const;
+
+  pg::Pool& pool_;
+  std::vector<FeedbackChangeListener> listeners_;
+};
+
+}  // namespace utxoiq::store

@@ -1,0 +1,128 @@
+// The reads of PgFeedback (see pg_feedback.hpp): statistics from the aggregate table, and keyset
+// pages of records, newest created_at first, keyed by (created_at, id) so rows inserted between two
+// page fetches never cause duplicates or gaps.
+#include <algorithm>
+#include <unordered_map>
+
+#include "pg/pool.hpp"
+#include "store/feedback_rows.hpp"
+#include "store/pg_feedback.hpp"
+#include "store/query_builder.hpp"
+#include "store/sql_values.hpp"
+
+namespace utxoiq::store {
+
+namespace {
+
+using domain::FeedbackStats;
+
+constexpr std::string_view kStatsColumns =
+    "SELECT insight_id, rating_1, rating_2, rating_3, rating_4, rating_5, total_comments, "
+    "flag_inaccurate, flag_misleading, flag_spam, flag_other FROM insight_feedback_stats";
+const std::string kStatsOne = std::string(kStatsColumns) + " WHERE insight_id = $1";
+const std::string kStatsMany =
+    std::string(kStatsColumns) + " WHERE insight_id = ANY($1::varchar[])";
+
+// The column order of kStatsColumns; flag columns follow domain::kFlagTypes' order.
+FeedbackStats stats_from_row(const pg::Result& r, int row) {
+  FeedbackStats stats;
+  stats.insight_id = std::string(r.text(row, 0));
+  for (int i = 0; i < 5; ++i)
+    stats.rating_distribution[static_cast<std::size_t>(i)] = r.int64(row, 1 + i);
+  stats.total_comments = r.int64(row, 6);
+  for (int i = 0; i < 4; ++i) stats.flag_counts[static_cast<std::size_t>(i)] = r.int64(row, 7 + i);
+  return stats;
+}
+
+FeedbackStats zero_stats(const std::string& insight_id) {
+  FeedbackStats stats;
+  stats.insight_id = insight_id;
+  return stats;
+}
+
+// Adds the keyset condition, order and limit shared by every list, runs the query and cuts the
+// page (one row more than the limit is fetched to tell whether another page follows).
+Task<FeedbackPage> run_page(pg::Pool& pool, QueryBuilder& q, const domain::PageRequest& page) {
+  if (page.after) {
+    const std::string at = q.bind(sql_time(page.after->at));
+    const std::string id = q.bind(sql_uuid(page.after->id));
+    q.where("(created_at, id) < (" + at + "::timestamptz, " + id + "::uuid)");
+  }
+  q.append(" ORDER BY created_at DESC, id DESC LIMIT " + q.bind(pg::to_param(page.limit + 1)));
+  const pg::Result result = co_await pool.execute(q.sql(), q.params());
+
+  FeedbackPage out;
+  const int rows = result.rows();
+  const int shown = std::min<int>(rows, static_cast<int>(page.limit));
+  out.feedback.reserve(static_cast<std::size_t>(shown));
+  for (int row = 0; row < shown; ++row)
+    out.feedback.push_back(detail::feedback_from_row(result, row));
+  if (rows > shown && !out.feedback.empty()) {
+    const auto& last = out.feedback.back();
+    out.next = domain::KeysetCursor{domain::CursorKind::feedback, last.created_at, last.id};
+  }
+  co_return out;
+}
+
+std::string select_records() {
+  return "SELECT " + std::string(detail::kFeedbackColumns) + " FROM insight_feedback";
+}
+
+}  // namespace
+
+Task<FeedbackStats> PgFeedback::stats(const std::string& insight_id) {
+  const pg::Result result = co_await pool_.execute(kStatsOne, pg::params(insight_id));
+  if (result.empty()) co_return zero_stats(insight_id);
+  co_return stats_from_row(result, 0);
+}
+
+Task<std::vector<FeedbackStats>> PgFeedback::stats_batch(const std::vector<std::string>& ids) {
+  std::vector<std::string> distinct = ids;
+  std::sort(distinct.begin(), distinct.end());
+  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+  const pg::Result result = co_await pool_.execute(kStatsMany, pg::params(distinct));
+
+  std::unordered_map<std::string, FeedbackStats> found;
+  found.reserve(static_cast<std::size_t>(result.rows()));
+  for (int row = 0; row < result.rows(); ++row) {
+    FeedbackStats stats = stats_from_row(result, row);
+    std::string key = stats.insight_id;
+    found.emplace(std::move(key), std::move(stats));
+  }
+  std::vector<FeedbackStats> ordered;
+  ordered.reserve(ids.size());
+  for (const auto& id : ids) {
+    const auto it = found.find(id);
+    ordered.push_back(it != found.end() ? it->second : zero_stats(id));
+  }
+  co_return ordered;
+}
+
+Task<FeedbackPage> PgFeedback::list(const domain::FeedbackFilter& filter) {
+  QueryBuilder q(select_records());
+  if (filter.insight_id) q.where("insight_id = " + q.bind(*filter.insight_id));
+  if (filter.user_id) q.where("user_id = " + q.bind(*filter.user_id));
+  if (filter.rating) q.where("rating = " + q.bind(pg::to_param(*filter.rating)));
+  if (filter.min_rating) q.where("rating >= " + q.bind(pg::to_param(*filter.min_rating)));
+  if (filter.max_rating) q.where("rating <= " + q.bind(pg::to_param(*filter.max_rating)));
+  if (filter.flag_type) q.where("flag_type = " + q.bind(std::string(to_string(*filter.flag_type))));
+  if (filter.has_comment) q.where(*filter.has_comment ? "comment IS NOT NULL" : "comment IS NULL");
+  if (filter.from) q.where("created_at >= " + q.bind(sql_time(*filter.from)) + "::timestamptz");
+  if (filter.to) q.where("created_at < " + q.bind(sql_time(*filter.to)) + "::timestamptz");
+  co_return co_await run_page(pool_, q, filter.page);
+}
+
+Task<FeedbackPage> PgFeedback::comments(const domain::CommentsQuery& query) {
+  QueryBuilder q(select_records());
+  q.where("insight_id = " + q.bind(query.insight_id));
+  q.where("comment IS NOT NULL");
+  co_return co_await run_page(pool_, q, query.page);
+}
+
+Task<FeedbackPage> PgFeedback::by_user(const domain::UserFeedbackQuery& query) {
+  QueryBuilder q(select_records());
+  q.where("user_id = " + q.bind(query.user_id));
+  co_return co_await run_page(pool_, q, query.page);
+}
+
+}  // namespace utxoiq::store

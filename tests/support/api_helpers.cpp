@@ -1,0 +1,93 @@
+// See api_helpers.hpp.
+#include "support/api_helpers.hpp"
+
+#include <boost/json/serialize.hpp>
+#include <cctype>
+#include <stdexcept>
+
+#include "domain/api_key.hpp"
+#include "pg/blocking_connection.hpp"
+#include "store/api_key_admin.hpp"
+#include "util/uuid.hpp"
+
+namespace utxoiq::testing {
+
+namespace {
+
+boost::json::object expect_status(const HttpResponse& response, int status,
+                                  const std::string& what) {
+  if (response.status != status) {
+    throw std::runtime_error(what + " answered " + std::to_string(response.status) +
+                             " instead of " + std::to_string(status) + ": " + response.body);
+  }
+  return response.json().as_object();
+}
+
+}  // namespace
+
+boost::json::object start_job(HttpClient& client, const std::string& job_type,
+                              std::int64_t start_block, std::int64_t end_block) {
+  const boost::json::object body{
+      {"job_type", job_type}, {"start_block", start_block}, {"end_block", end_block}};
+  return expect_status(client.post("/api/v1/monitoring/backfill/start", body), 201,
+                       "backfill/start");
+}
+
+boost::json::object post_ok(HttpClient& client, const std::string& target,
+                            const boost::json::object& body, int status) {
+  return expect_status(client.post(target, body), status, "POST " + target);
+}
+
+boost::json::object get_ok(HttpClient& client, const std::string& target) {
+  return expect_status(client.get(target), 200, "GET " + target);
+}
+
+CreatedKey create_api_key(const std::string& database_url, const std::string& role) {
+  pg::BlockingConnection connection(database_url);
+  const std::string key = domain::generate_api_key();
+  const auto record = store::insert_api_key(connection, new_uuid_v7(), domain::api_key_hash(key),
+                                            role, "test " + role);
+  return {record.id, key};
+}
+
+void revoke_api_key(const std::string& database_url, const std::string& id) {
+  pg::BlockingConnection connection(database_url);
+  const auto parsed = Uuid::parse(id);
+  if (!parsed) throw std::invalid_argument("not a key id: " + id);
+  store::revoke_api_key(connection, *parsed);
+}
+
+std::optional<std::string> sql_value(const std::string& database_url, const std::string& sql) {
+  pg::BlockingConnection connection(database_url);
+  const auto result = connection.exec(sql);
+  if (result.rows.empty() || result.rows[0].empty()) return std::nullopt;
+  return result.rows[0][0];
+}
+
+std::int64_t sql_count(const std::string& database_url, const std::string& sql) {
+  const auto value = sql_value(database_url, sql);
+  if (!value) throw std::runtime_error("no count from: " + sql);
+  return std::stoll(*value);
+}
+
+void sql_exec(const std::string& database_url, const std::string& sql) {
+  pg::BlockingConnection connection(database_url);
+  connection.exec(sql);
+}
+
+std::string url_encode(const std::string& text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (const unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+}  // namespace utxoiq::testing
