@@ -5,7 +5,8 @@
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
-#include <boost/json/serialize.hpp>
+
+#include "util/json_text.hpp"
 
 namespace utxoiq::http {
 namespace {
@@ -115,7 +116,7 @@ Response problem_response(const Problem& problem) {
   Response response;
   response.status = problem.status();
   response.content_type = std::string(kProblemContentType);
-  response.body = boost::json::serialize(body);
+  response.body = to_json_text(body);
   response.headers = problem.headers();
   return response;
 }

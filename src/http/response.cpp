@@ -3,8 +3,8 @@
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
-#include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
+#include "util/json_text.hpp"
 
 namespace utxoiq::http {
 namespace {
@@ -14,7 +14,7 @@ Response make_json(int status, const Json& body) {
   Response response;
   response.status = status;
   response.content_type = std::string(kJsonContentType);
-  response.body = boost::json::serialize(body);
+  response.body = to_json_text(body);
   return response;
 }
 

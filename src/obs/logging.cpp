@@ -15,7 +15,7 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include "obs/json_escape.hpp"
+#include "util/json_escape.hpp"
 
 namespace utxoiq::obs {
 namespace {

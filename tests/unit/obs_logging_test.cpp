@@ -9,7 +9,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
-#include "obs/json_escape.hpp"
+#include "util/json_escape.hpp"
 #include "obs/logging.hpp"
 
 namespace utxoiq::obs {

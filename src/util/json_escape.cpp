@@ -1,9 +1,9 @@
 // JSON string escaping with UTF-8 validation (see json_escape.hpp).
-#include "obs/json_escape.hpp"
+#include "util/json_escape.hpp"
 
 #include <cstdint>
 
-namespace utxoiq::obs {
+namespace utxoiq {
 namespace {
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD in UTF-8
@@ -94,4 +94,4 @@ std::string json_quote(std::string_view s) {
   return out;
 }
 
-}  // namespace utxoiq::obs
+}  // namespace utxoiq
