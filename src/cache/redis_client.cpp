@@ -2,6 +2,7 @@
 // redis_client.hpp.
 #include "cache/redis_client.hpp"
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -54,6 +55,7 @@ struct RedisClient::Impl : std::enable_shared_from_this<Impl> {
   bool started = false;
   bool stopped = false;
   bool connecting = false;
+  bool urgent = false;  // reconnect_urgently() until the next session
   RedisState state = RedisState::disabled;
   std::uint64_t sessions = 0;
   std::string last_error;
@@ -119,6 +121,7 @@ Task<void> run_loop(std::shared_ptr<Impl> self) {
             if (impl && closed) impl->on_closed(closed, reason);
           });
       self->backoff.reset();
+      self->urgent = false;
       self->last_error.clear();
       obs::log_info("redis connected", {{"redis", self->options.name},
                                         {"endpoint", self->endpoint->describe()},
@@ -138,16 +141,43 @@ Task<void> run_loop(std::shared_ptr<Impl> self) {
     }
     self->set_state(RedisState::down);
     self->finish_first_attempt();
-    self->wake.expires_after(self->backoff.next_delay());
+    auto delay = std::chrono::duration_cast<std::chrono::milliseconds>(self->backoff.next_delay());
+    if (self->urgent) delay = std::min(delay, self->options.urgent_retry);
+    self->wake.expires_after(delay);
     co_await self->wake.async_wait(asio::as_tuple(asio::use_awaitable));
   }
   self->finish_first_attempt();
 }
 
+Task<RedisReply> unguarded_command(std::shared_ptr<Impl> self, std::vector<std::string> args) {
+  if (!self->endpoint) throw RedisUnavailable("not configured");
+  const std::shared_ptr<RedisConnection> connection = self->connection;
+  if (!connection || !connection->is_open()) throw RedisUnavailable("not connected");
+  co_return co_await connection->command(std::move(args));
+}
+
+class Unguarded : public RedisCommands {
+ public:
+  explicit Unguarded(std::weak_ptr<Impl> impl) : impl_(std::move(impl)) {}
+  Task<RedisReply> command(std::vector<std::string> args) override {
+    auto self = impl_.lock();
+    if (!self) throw RedisUnavailable("client gone");
+    return unguarded_command(std::move(self), std::move(args));
+  }
+
+ private:
+  std::weak_ptr<Impl> impl_;
+};
+
 }  // namespace
 
 RedisClient::RedisClient(asio::io_context& io, RedisClientOptions options)
-    : impl_(std::make_shared<Impl>(io, std::move(options))) {}
+    : impl_(std::make_shared<Impl>(io, std::move(options))),
+      unguarded_(std::make_unique<Unguarded>(impl_)) {}
+
+RedisCommands& RedisClient::unguarded() {
+  return *unguarded_;
+}
 
 RedisClient::~RedisClient() {
   stop();
@@ -239,6 +269,12 @@ void RedisClient::reconnect_now() {
   auto& self = *impl_;
   if (!self.endpoint || self.stopped || !self.started || self.connecting) return;
   if (!self.connection) self.wake.cancel();
+}
+
+void RedisClient::reconnect_urgently() {
+  if (!impl_->endpoint || impl_->stopped) return;
+  impl_->urgent = true;
+  reconnect_now();
 }
 
 resilience::CircuitBreaker& RedisClient::breaker() {

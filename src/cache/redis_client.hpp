@@ -58,6 +58,7 @@ struct RedisClientOptions {
   resilience::BackoffPolicy reconnect_backoff{std::chrono::milliseconds{1000},
                                               std::chrono::milliseconds{30'000}, 2.0};
   resilience::CircuitBreakerOptions breaker;  // the defaults are seed 003's
+  std::chrono::milliseconds urgent_retry{200};
 };
 
 class RedisClient : public RedisCommands {
@@ -88,8 +89,16 @@ class RedisClient : public RedisCommands {
 
   Task<RedisReply> command(std::vector<std::string> args) override;
   Task<std::vector<RedisReply>> pipeline(std::vector<std::vector<std::string>> commands);
+  // The same commands without the circuit breaker (still failing at once while not connected):
+  // for invalidations, which must be attempted whenever there is a connection (cache_set.hpp).
+  RedisCommands& unguarded();
+
   // While down: try to connect now instead of at the end of the current backoff wait.
   void reconnect_now();
+  // The same, and until the next connection is made wait at most urgent_retry between attempts
+  // (the cache asks for it when an invalidation could not be sent: other instances hear of the
+  // write only once this instance is connected again).
+  void reconnect_urgently();
 
   resilience::CircuitBreaker& breaker();
   // Connections made so far (each one a session).
@@ -102,6 +111,7 @@ class RedisClient : public RedisCommands {
 
  private:
   std::shared_ptr<Impl> impl_;
+  std::unique_ptr<RedisCommands> unguarded_;
 };
 
 }  // namespace utxoiq::cache
