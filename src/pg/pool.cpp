@@ -60,6 +60,13 @@ PoolStats Pool::stats() const {
   return core_->stats();
 }
 
+std::function<std::optional<PoolStats>()> Pool::stats_reader() const {
+  return [weak = std::weak_ptr<PoolCore>(core_)]() -> std::optional<PoolStats> {
+    if (const auto core = weak.lock()) return core->stats();
+    return std::nullopt;
+  };
+}
+
 Task<void> Pool::start() {
   auto core = core_;
   const std::size_t count = core->accounting.plan_opens();

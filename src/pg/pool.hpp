@@ -11,7 +11,9 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -108,6 +110,9 @@ class Pool {
   Task<std::vector<Result>> pipeline(std::span<const Statement> statements);
 
   PoolStats stats() const;
+  // stats() for collectors that may outlive the pool: nullopt once the pool (and every lease of
+  // it) is gone, instead of reading freed memory.
+  std::function<std::optional<PoolStats>()> stats_reader() const;
   const PoolOptions& options() const;
 
   // Graceful shutdown: refuses new acquires, fails waiters, closes idle connections, and waits up
