@@ -8,8 +8,8 @@
 // connect timeout nor command timeouts and resolves host names with a blocking getaddrinfo. With
 // our own socket, connecting (resolve, TCP, AUTH, SELECT), writing and every per-command deadline
 // are ordinary Asio operations on the loop, and hiredis does what it is best at: parsing RESP
-// (redisFormatCommandArgv to encode, redisReader to decode). Both hiredis and Asio stay in the
-// .cpp.
+// replies (redisReader). Commands are encoded here (a RESP array of bulk strings: a few lines,
+// and no allocation by hiredis per command). Both hiredis and Asio stay in the .cpp.
 //
 // Timeouts: a command without a reply within command_timeout fails with RedisTimeout AND closes
 // the connection. Replies come in order, so a reply that is late means every later one is late

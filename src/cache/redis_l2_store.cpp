@@ -16,7 +16,10 @@ const RedisScript kLookup(R"lua(
 local epoch = redis.call('GET', KEYS[2]) or '0'
 local guard = {epoch, redis.call('GET', KEYS[3]) or '0'}
 for i = 5, #KEYS do guard[#guard + 1] = redis.call('GET', KEYS[i]) or '0' end
-local entry = redis.call('HMGET', KEYS[1], 'v', 'e')
+-- Anything but our hash under the key (e.g. a plain string left by an older deployment) is a
+-- miss; the fill replaces it.
+local entry = {false, false}
+if redis.call('TYPE', KEYS[1]).ok == 'hash' then entry = redis.call('HMGET', KEYS[1], 'v', 'e') end
 if entry[1] and entry[2] == epoch then
   return {1, entry[1], redis.call('PTTL', KEYS[1]), guard}
 end

@@ -292,6 +292,17 @@ TEST_F(CacheSetTest, AStaleFillNeverLandsInRedis) {
   EXPECT_EQ(read(a.feedback_stats(), key), "new");
 }
 
+TEST_F(CacheSetTest, AForeignValueUnderAKeyIsAMissAndIsReplaced) {
+  CacheSet a(io_, options("a"));
+  run(a.start());
+  const std::string key = feedback_stats_key("legacy");
+  admin_command({"SET", key, "a plain string from an older deployment"});
+  db_[key] = "fresh";
+  EXPECT_EQ(read(a.feedback_stats(), key), "fresh");
+  EXPECT_EQ(a.feedback_stats().stats().l2_errors, 0u);
+  EXPECT_EQ(admin_command({"HGET", key, "v"}).text, "fresh");
+}
+
 TEST_F(CacheSetTest, StatsCountL2EntriesPerCache) {
   CacheSet a(io_, options("a"));
   run(a.start());

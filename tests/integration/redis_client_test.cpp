@@ -173,7 +173,7 @@ TEST_F(RedisClientTest, CommandTimeoutClosesTheConnectionWhichComesBack) {
   run(redis.start());
   run(pauser.start());
   // CLIENT PAUSE stops the server from answering any client for a while: a stalled server.
-  EXPECT_EQ(cmd(pauser, {"CLIENT", "PAUSE", "1500", "ALL"}).describe(), "+OK");
+  EXPECT_EQ(cmd(pauser, {"CLIENT", "PAUSE", "3000", "ALL"}).describe(), "+OK");
   EXPECT_THROW(cmd(redis, {"GET", "k"}), RedisTimeout);
   EXPECT_NE(redis.state(), RedisState::up);  // the timed-out connection was closed
   EXPECT_TRUE(eventually([&] { return redis.state() == RedisState::up; }));
@@ -191,7 +191,7 @@ TEST_F(RedisClientTest, OpenBreakerFailsCallsWithoutSendingThem) {
   RedisClient pauser(io_, options());
   run(redis.start());
   run(pauser.start());
-  cmd(pauser, {"CLIENT", "PAUSE", "700", "ALL"});
+  cmd(pauser, {"CLIENT", "PAUSE", "2000", "ALL"});
   EXPECT_THROW(cmd(redis, {"GET", "k"}), RedisTimeout);
   EXPECT_EQ(redis.breaker().state(), resilience::BreakerState::open);
   EXPECT_TRUE(eventually([&] { return redis.state() == RedisState::up; }));
