@@ -12,6 +12,12 @@ std::optional<http::Problem> map_database_error(const std::exception& error) {
       return http::service_unavailable(2, "The database is not available right now.");
     case pg::ErrorKind::kAcquireTimeout:
       return http::service_unavailable(1, "The service is busy; try again shortly.");
+    case pg::ErrorKind::kCircuitOpen:
+      // Refused without trying: the database failed repeatedly; the breaker lets a probe through
+      // after Retry-After.
+      return http::service_unavailable(
+          static_cast<const pg::CircuitOpen&>(*pg_error).retry_after_s(),
+          "The database is not available right now.");
     case pg::ErrorKind::kQuery: {
       const auto& query = static_cast<const pg::QueryError&>(*pg_error);
       if (query.is_query_canceled() || pg::is_connection_sqlstate(query.sqlstate())) {

@@ -82,6 +82,18 @@ void add_serve_command(CLI::App& cli, ServeConfig& config, int& overflow) {
       ->envname("UTXOIQ_BACKFILL_STALL_MINUTES")
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();
+  serve
+      ->add_option("--rate-limit-per-key", config.rate_limit.per_key,
+                   "Requests per minute per API key (admin keys are not limited)")
+      ->envname("UTXOIQ_RATE_LIMIT_PER_KEY")
+      ->check(CLI::Range(1, 100'000'000))
+      ->capture_default_str();
+  serve
+      ->add_option("--rate-limit-global", config.rate_limit.global,
+                   "Requests per minute across all non-admin keys")
+      ->envname("UTXOIQ_RATE_LIMIT_GLOBAL")
+      ->check(CLI::Range(1, 1'000'000'000))
+      ->capture_default_str();
 }
 
 void add_migrate_command(CLI::App& cli, MigrateArgs& args) {

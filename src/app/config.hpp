@@ -21,6 +21,22 @@ struct PoolSettings {
   int statement_timeout_ms = 5000;  // DATABASE_STATEMENT_TIMEOUT_MS
 };
 
+// api.md, "Rate limits": sliding windows of one minute.
+struct RateLimitSettings {
+  int per_key = 100;    // UTXOIQ_RATE_LIMIT_PER_KEY
+  int global = 10'000;  // UTXOIQ_RATE_LIMIT_GLOBAL
+};
+
+// The circuit breaker of the primary pool (seed 003 task 7). The opening does not grow with
+// failed trials: api.md wants the service ready again within 60 s of the database's return.
+struct DatabaseBreakerSettings {
+  int minimum_calls = 20;
+  double failure_rate = 0.5;
+  double window_s = 60;
+  double open_s = 30;
+  int half_open_probes = 3;
+};
+
 struct ServeConfig {
   DatabaseOptions database;
   std::string redis_url;                  // REDIS_URL; empty: embedded redis-server if installed
@@ -32,6 +48,8 @@ struct ServeConfig {
   double shutdown_grace_s = 10;     // in-flight requests get this long after SIGINT/SIGTERM
   std::string bootstrap_admin_key;  // UTXOIQ_BOOTSTRAP_ADMIN_KEY
   int backfill_stall_minutes = 10;  // UTXOIQ_BACKFILL_STALL_MINUTES
+  RateLimitSettings rate_limit;
+  DatabaseBreakerSettings db_breaker;
 };
 
 }  // namespace utxoiq::app

@@ -10,7 +10,7 @@ class Pool;
 
 namespace utxoiq::app {
 
-// `pool` must outlive the registry's use of the collector (the service keeps both alive).
+// The collector holds the pool weakly: once the pool is gone it adds nothing.
 void add_pool_metrics(obs::Registry& registry, const pg::Pool& pool);
 
 }  // namespace utxoiq::app

@@ -23,10 +23,14 @@
 #include "api/database_errors.hpp"
 #include "api/feedback_routes.hpp"
 #include "api/health.hpp"
+#include "api/monitoring_cache.hpp"
 #include "api/openapi.hpp"
+#include "api/rate_limit_middleware.hpp"
 #include "app/exit_codes.hpp"
 #include "app/periodic_task.hpp"
 #include "app/pool_metrics.hpp"
+#include "cache/cache_set.hpp"
+#include "cache/distributed_rate_limiter.hpp"
 #include "domain/api_key.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
@@ -35,6 +39,7 @@
 #include "pg/errors.hpp"
 #include "pg/health_monitor.hpp"
 #include "pg/pool.hpp"
+#include "resilience/breaker_metrics.hpp"
 #include "store/api_key_store.hpp"
 #include "store/pg_backfill_jobs.hpp"
 #include "store/pg_feedback.hpp"
@@ -62,8 +67,44 @@ bool parse_listen_address(const std::string& text, std::string& host, std::uint1
 
 namespace {
 
-pg::PoolOptions pool_options(const ServeConfig& config, const std::string& url) {
+std::shared_ptr<resilience::CircuitBreaker> database_breaker(const ServeConfig& config) {
+  const auto seconds = [](double s) {
+    return std::chrono::duration_cast<resilience::Duration>(std::chrono::duration<double>(s));
+  };
+  resilience::CircuitBreakerOptions o;
+  o.minimum_calls = static_cast<std::uint32_t>(config.db_breaker.minimum_calls);
+  o.failure_rate_threshold = config.db_breaker.failure_rate;
+  o.window = seconds(config.db_breaker.window_s);
+  o.open_duration = seconds(config.db_breaker.open_s);
+  o.max_open_duration = o.open_duration;  // see DatabaseBreakerSettings
+  o.open_backoff_multiplier = 1.0;
+  o.half_open_probes = static_cast<std::uint32_t>(config.db_breaker.half_open_probes);
+  o.on_transition = [](resilience::BreakerState from, resilience::BreakerState to) {
+    obs::log_warn("database circuit breaker",
+                  {{"from", resilience::to_string(from)}, {"to", resilience::to_string(to)}});
+  };
+  return std::make_shared<resilience::CircuitBreaker>(o);
+}
+
+cache::CacheSetOptions cache_options(const std::string& redis_url) {
+  cache::CacheSetOptions options;
+  options.redis_url = redis_url;
+  return options;
+}
+
+cache::DistributedRateLimiterOptions limiter_options(const ServeConfig& config,
+                                                     const std::string& instance_id) {
+  cache::DistributedRateLimiterOptions options;
+  options.limits.per_key_limit = static_cast<std::uint32_t>(config.rate_limit.per_key);
+  options.limits.global_limit = static_cast<std::uint32_t>(config.rate_limit.global);
+  options.instance_id = instance_id;
+  return options;
+}
+
+pg::PoolOptions pool_options(const ServeConfig& config, const std::string& url,
+                             std::shared_ptr<resilience::CircuitBreaker> breaker) {
   pg::PoolOptions options;
+  options.breaker = std::move(breaker);
   options.conninfo = url;
   options.name = "primary";
   options.min_size = static_cast<std::size_t>(config.pool.min_size);
@@ -86,8 +127,11 @@ struct Service::Impl {
       : config(std::move(service_config)),
         database_url(std::move(database)),
         redis_url(std::move(redis)),
-        pool(io.get_executor(), pool_options(config, database_url)),
-        health(io.get_executor(), pool) {}
+        db_breaker(database_breaker(config)),
+        pool(io.get_executor(), pool_options(config, database_url, db_breaker)),
+        health(io.get_executor(), pool),
+        caches(io, cache_options(redis_url)),
+        limiter(caches.redis(), limiter_options(config, caches.instance_id())) {}
 
   // How often the in-memory API keys are reloaded (so a revocation is effective within seconds)
   // and their last_used_at written.
@@ -97,6 +141,7 @@ struct Service::Impl {
   std::string database_url;
   std::string redis_url;
   asio::io_context io{1};
+  std::shared_ptr<resilience::CircuitBreaker> db_breaker;
   pg::Pool pool;
   pg::HealthMonitor health;
   store::PgBackfillJobs backfill_jobs{pool};
@@ -109,6 +154,12 @@ struct Service::Impl {
                                [this] { return authenticator.flush_usage(); }};
   // Route descriptions for /openapi.json, filled by the add_*_routes calls.
   api::ApiDocs docs;
+  // The named caches of seed 002 over Redis (state "disabled" without a URL); handlers put them in
+  // front of their reads with caches.<name>().get_or_load(...) and call caches.invalidate(...)
+  // after their writes (see cache/cache_set.hpp).
+  cache::CacheSet caches;
+  // Shares the caches' Redis connection; the in-process limits while Redis is unavailable.
+  cache::DistributedRateLimiter limiter;
   std::optional<http::Server> server;
   // Woken (cancelled) to begin the shutdown; stop_requested covers a stop before the wait.
   asio::steady_timer stop_timer{io};
@@ -118,11 +169,12 @@ struct Service::Impl {
 
   http::Router make_router() {
     http::Router router;
-    api::add_health_routes(router,
-                           {.primary_up = [this] { return health.up(); },
-                            .replicas_up = {},
-                            .cache_state = [] { return std::string("disabled"); }},
-                           obs::default_registry());
+    api::add_health_routes(
+        router,
+        {.primary_up = [this] { return health.up(); },
+         .replicas_up = {},
+         .cache_state = [this] { return std::string(cache::to_string(caches.redis_state())); }},
+        obs::default_registry());
     api::add_backfill_routes(router,
                              {.reader = backfill_jobs,
                               .lister = backfill_jobs,
@@ -131,6 +183,7 @@ struct Service::Impl {
                              docs);
     api::add_feedback_routes(router, {.stats = feedback, .lister = feedback, .writer = feedback},
                              docs);
+    api::add_monitoring_cache_routes(router, caches);
     // Lists the routes of the running server, so routes added anywhere above appear too.
     api::add_openapi_route(
         router, [this] { return server->router().routes(); }, docs);
@@ -169,11 +222,17 @@ struct Service::Impl {
     co_await pool.start();
     health.start();
     add_pool_metrics(obs::default_registry(), pool);
+    resilience::add_breaker_metrics(obs::default_registry(), "postgres_primary", db_breaker);
+    // Never fails for an unreachable Redis: the cache and the limiter work without it.
+    co_await caches.start();
+    caches.add_metrics(obs::default_registry());
     co_await start_authentication();
 
     server.emplace(io, make_router(), http::ServerOptions{.host = host, .port = port});
     server->map_exceptions(api::map_database_error);
     server->use(api::make_auth_middleware(authenticator));
+    // AFTER the auth middleware: it reads request.principal.
+    server->use(api::rate_limit_middleware(limiter));
     server->start();
     obs::log_info("serving", {{"address", host}, {"port", static_cast<int>(server->bound_port())}});
     if (on_serving) on_serving();
@@ -186,6 +245,7 @@ struct Service::Impl {
     co_await server->shutdown(grace);
     co_await stop_authentication();
     health.stop();
+    caches.stop();
     co_await pool.close(grace);
   }
 

@@ -19,6 +19,7 @@ enum class ErrorKind {
   kAcquireTimeout,  // the pool had no connection to give within acquire_timeout
   kDecode,          // a result value could not be read as the asked type (NULL, bad number)
   kUsage,           // the layer was used wrongly (e.g. a connection awaited by two coroutines)
+  kCircuitOpen,     // the pool's circuit breaker is open: refused at once, nothing was sent
 };
 
 class Error : public std::runtime_error {
@@ -39,6 +40,19 @@ class AcquireTimeout : public Error {
  public:
   explicit AcquireTimeout(const std::string& message)
       : Error(ErrorKind::kAcquireTimeout, message) {}
+};
+
+// The host failed too often lately (PoolOptions::breaker): refused without trying, so a request
+// fails in microseconds instead of waiting out connect and acquire timeouts. retry_after: whole
+// seconds until the breaker lets a probe through (for Retry-After).
+class CircuitOpen : public Error {
+ public:
+  CircuitOpen(const std::string& message, long long retry_after_s)
+      : Error(ErrorKind::kCircuitOpen, message), retry_after_s_(retry_after_s) {}
+  long long retry_after_s() const noexcept { return retry_after_s_; }
+
+ private:
+  long long retry_after_s_;
 };
 
 class DecodeError : public Error {

@@ -23,6 +23,7 @@ Lease& Lease::operator=(Lease&& other) noexcept {
     release();
     pool_ = std::move(other.pool_);
     connection_ = std::move(other.connection_);
+    permit_ = std::move(other.permit_);
   }
   return *this;
 }
@@ -32,6 +33,13 @@ Lease::~Lease() {
 }
 
 void Lease::release() {
+  if (permit_) {
+    if (connection_ && connection_->broken()) {
+      permit_.failure();
+    } else {
+      permit_.success();
+    }
+  }
   if (connection_ && pool_) pool_->give_back(std::move(connection_));
   connection_.reset();
   pool_.reset();
@@ -50,6 +58,13 @@ const PoolOptions& Pool::options() const {
 
 PoolStats Pool::stats() const {
   return core_->stats();
+}
+
+std::function<std::optional<PoolStats>()> Pool::stats_reader() const {
+  return [weak = std::weak_ptr<PoolCore>(core_)]() -> std::optional<PoolStats> {
+    if (const auto core = weak.lock()) return core->stats();
+    return std::nullopt;
+  };
 }
 
 Task<void> Pool::start() {
@@ -84,7 +99,29 @@ Task<void> Pool::start() {
 }
 
 Task<Lease> Pool::acquire() {
-  auto core = core_;
+  const auto& breaker = core_->options.breaker;
+  if (!breaker) co_return co_await acquire_connection(core_);
+  auto permit = breaker->try_acquire();
+  if (!permit) {
+    const long long retry = breaker->retry_after().count();
+    throw CircuitOpen("PostgreSQL pool '" + core_->options.name +
+                          "': circuit breaker open after repeated connection failures",
+                      retry < 1 ? 1 : retry);
+  }
+  try {
+    Lease lease = co_await acquire_connection(core_);
+    lease.permit_ = std::move(permit);
+    co_return lease;
+  } catch (const ConnectionError&) {
+    permit.failure();
+    throw;
+  } catch (const AcquireTimeout&) {
+    permit.failure();
+    throw;
+  }
+}
+
+Task<Lease> Pool::acquire_connection(std::shared_ptr<PoolCore> core) {
   if (core->closing)
     throw ConnectionError("PostgreSQL pool '" + core->options.name + "' is closed");
   core->ensure_maintenance();

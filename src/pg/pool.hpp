@@ -11,7 +11,9 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -20,6 +22,7 @@
 #include "pg/connection.hpp"
 #include "pg/pool_stats.hpp"
 #include "resilience/backoff.hpp"
+#include "resilience/circuit_breaker.hpp"
 #include "util/task.hpp"
 
 namespace utxoiq::pg {
@@ -46,6 +49,12 @@ struct PoolOptions {
   std::chrono::milliseconds stats_log_interval{60'000};
   // Per-connection settings: connect_timeout, statement_timeout_ms, application_name, observer.
   ConnectOptions connection;
+  // Optional circuit breaker for the host (seed 003 task 7). Every acquire() takes a permit: none
+  // (open) -> CircuitOpen at once. Counted as failures: an acquire that fails with ConnectionError
+  // or AcquireTimeout, and a lease given back with its connection broken (lost mid-query, or the
+  // client-side I/O timeout). Everything else is a success, SQL errors included (a unique
+  // violation is the server answering). nullptr: no breaker.
+  std::shared_ptr<resilience::CircuitBreaker> breaker;
 };
 
 class Pool;
@@ -74,6 +83,7 @@ class Lease {
   Lease(std::shared_ptr<detail::PoolCore> pool, std::unique_ptr<Connection> connection);
   std::shared_ptr<detail::PoolCore> pool_;
   std::unique_ptr<Connection> connection_;
+  resilience::CircuitBreaker::Permit permit_;  // reported when the connection comes back
 };
 
 class Pool {
@@ -91,7 +101,8 @@ class Pool {
   Task<void> start();
 
   // A connection within acquire_timeout, else AcquireTimeout; ConnectionError when the pool is
-  // closed or the server is unreachable and no connection is left. Works before start() too.
+  // closed or the server is unreachable and no connection is left; CircuitOpen at once while the
+  // breaker (if any) is open. Works before start() too.
   Task<Lease> acquire();
 
   // Conveniences: acquire, run, give back.
@@ -99,6 +110,9 @@ class Pool {
   Task<std::vector<Result>> pipeline(std::span<const Statement> statements);
 
   PoolStats stats() const;
+  // stats() for collectors that may outlive the pool: nullopt once the pool (and every lease of
+  // it) is gone, instead of reading freed memory.
+  std::function<std::optional<PoolStats>()> stats_reader() const;
   const PoolOptions& options() const;
 
   // Graceful shutdown: refuses new acquires, fails waiters, closes idle connections, and waits up
@@ -106,6 +120,7 @@ class Pool {
   Task<void> close(std::chrono::milliseconds grace = std::chrono::seconds{10});
 
  private:
+  static Task<Lease> acquire_connection(std::shared_ptr<detail::PoolCore> core);
   std::shared_ptr<detail::PoolCore> core_;
 };
 

@@ -1,0 +1,45 @@
+// The rate-limit middleware; see rate_limit_middleware.hpp.
+#include "api/rate_limit_middleware.hpp"
+
+#include <string>
+
+#include "cache/rate_limiter.hpp"
+#include "http/problem.hpp"
+
+namespace utxoiq::api {
+namespace {
+
+void add_headers(http::Response& response, const resilience::RateLimitDecision& decision) {
+  response.headers.set("RateLimit-Limit", std::to_string(decision.limit));
+  response.headers.set("RateLimit-Remaining", std::to_string(decision.remaining));
+  response.headers.set("RateLimit-Reset", std::to_string(decision.reset_seconds));
+}
+
+Task<http::Response> limit(cache::RateLimiter* limiter, http::Request& request,
+                           const http::Next& next) {
+  if (!request.principal || request.principal->role == http::Role::admin) {
+    co_return co_await next(request);
+  }
+  const resilience::RateLimitDecision decision =
+      co_await limiter->acquire(request.principal->key_id, false);
+  if (!decision.allowed) {
+    http::Response refused = http::problem_response(http::too_many_requests(
+        decision.retry_after_seconds,
+        "Rate limit reached; retry after the number of seconds in Retry-After."));
+    add_headers(refused, decision);
+    co_return refused;
+  }
+  http::Response response = co_await next(request);
+  add_headers(response, decision);
+  co_return response;
+}
+
+}  // namespace
+
+http::Middleware rate_limit_middleware(cache::RateLimiter& limiter) {
+  return [limiter = &limiter](http::Request& request, const http::Next& next) {
+    return limit(limiter, request, next);
+  };
+}
+
+}  // namespace utxoiq::api
