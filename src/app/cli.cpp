@@ -94,6 +94,10 @@ void add_serve_command(CLI::App& cli, ServeConfig& config, int& overflow) {
       ->envname("UTXOIQ_RATE_LIMIT_GLOBAL")
       ->check(CLI::Range(1, 1'000'000'000))
       ->capture_default_str();
+  serve
+      ->add_option("--redis-key-prefix", config.redis_key_prefix,
+                   "Prefix of every Redis key and channel (several deployments on one Redis)")
+      ->envname("UTXOIQ_REDIS_KEY_PREFIX");
 }
 
 void add_migrate_command(CLI::App& cli, MigrateArgs& args) {

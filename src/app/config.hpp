@@ -49,6 +49,9 @@ struct ServeConfig {
   std::string bootstrap_admin_key;  // UTXOIQ_BOOTSTRAP_ADMIN_KEY
   int backfill_stall_minutes = 10;  // UTXOIQ_BACKFILL_STALL_MINUTES
   RateLimitSettings rate_limit;
+  // Before every Redis key and channel of this service (UTXOIQ_REDIS_KEY_PREFIX): lets deployments
+  // (or test databases) share one Redis without sharing cache entries or limits.
+  std::string redis_key_prefix;
   DatabaseBreakerSettings db_breaker;
 };
 

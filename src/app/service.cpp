@@ -20,6 +20,8 @@
 #include "api/auth_middleware.hpp"
 #include "api/authenticator.hpp"
 #include "api/backfill_routes.hpp"
+#include "api/cached_backfill_jobs.hpp"
+#include "api/cached_feedback_stats.hpp"
 #include "api/database_errors.hpp"
 #include "api/feedback_routes.hpp"
 #include "api/health.hpp"
@@ -86,9 +88,10 @@ std::shared_ptr<resilience::CircuitBreaker> database_breaker(const ServeConfig& 
   return std::make_shared<resilience::CircuitBreaker>(o);
 }
 
-cache::CacheSetOptions cache_options(const std::string& redis_url) {
+cache::CacheSetOptions cache_options(const ServeConfig& config, const std::string& redis_url) {
   cache::CacheSetOptions options;
   options.redis_url = redis_url;
+  options.key_prefix = config.redis_key_prefix;
   return options;
 }
 
@@ -98,6 +101,7 @@ cache::DistributedRateLimiterOptions limiter_options(const ServeConfig& config,
   options.limits.per_key_limit = static_cast<std::uint32_t>(config.rate_limit.per_key);
   options.limits.global_limit = static_cast<std::uint32_t>(config.rate_limit.global);
   options.instance_id = instance_id;
+  options.key_prefix = config.redis_key_prefix;
   return options;
 }
 
@@ -130,8 +134,11 @@ struct Service::Impl {
         db_breaker(database_breaker(config)),
         pool(io.get_executor(), pool_options(config, database_url, db_breaker)),
         health(io.get_executor(), pool),
-        caches(io, cache_options(redis_url)),
-        limiter(caches.redis(), limiter_options(config, caches.instance_id())) {}
+        caches(io, cache_options(config, redis_url)),
+        limiter(caches.redis(), limiter_options(config, caches.instance_id())) {
+    feedback.add_change_listener(cached_feedback_stats.invalidator());
+    backfill_jobs.add_change_listener(cached_backfill_jobs.invalidator());
+  }
 
   // How often the in-memory API keys are reloaded (so a revocation is effective within seconds)
   // and their last_used_at written.
@@ -160,6 +167,9 @@ struct Service::Impl {
   cache::CacheSet caches;
   // Shares the caches' Redis connection; the in-process limits while Redis is unavailable.
   cache::DistributedRateLimiter limiter;
+  // The cached reads in front of the repositories; they invalidate through the change listeners.
+  api::CachedFeedbackStats cached_feedback_stats{feedback, caches};
+  api::CachedBackfillJobs cached_backfill_jobs{backfill_jobs, caches};
   std::optional<http::Server> server;
   // Woken (cancelled) to begin the shutdown; stop_requested covers a stop before the wait.
   asio::steady_timer stop_timer{io};
@@ -176,13 +186,13 @@ struct Service::Impl {
          .cache_state = [this] { return std::string(cache::to_string(caches.redis_state())); }},
         obs::default_registry());
     api::add_backfill_routes(router,
-                             {.reader = backfill_jobs,
+                             {.reader = cached_backfill_jobs,
                               .lister = backfill_jobs,
                               .writer = backfill_jobs,
                               .stall_after = std::chrono::minutes(config.backfill_stall_minutes)},
                              docs);
-    api::add_feedback_routes(router, {.stats = feedback, .lister = feedback, .writer = feedback},
-                             docs);
+    api::add_feedback_routes(
+        router, {.stats = cached_feedback_stats, .lister = feedback, .writer = feedback}, docs);
     api::add_monitoring_cache_routes(router, caches);
     // Lists the routes of the running server, so routes added anywhere above appear too.
     api::add_openapi_route(

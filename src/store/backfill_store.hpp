@@ -64,8 +64,9 @@ class BackfillJobWriter {
   virtual Task<JobWrite> resume(const Uuid& id) = 0;
 };
 
-// Called after a change to a job is committed (start included), with the job as stored: the hook
-// for cache invalidation. It runs on the event loop thread and must not block.
-using BackfillChangeListener = std::function<void(const domain::BackfillJob& job)>;
+// Awaited after a change to a job is committed (start included), before the change returns, with
+// the job as stored: the hook for cache invalidation, so that a read after the change's answer
+// finds no cached value from before it. Runs on the event loop thread; must not throw.
+using BackfillChangeListener = std::function<Task<void>(domain::BackfillJob job)>;
 
 }  // namespace utxoiq::store

@@ -61,8 +61,9 @@ class FeedbackWriter {
   virtual Task<std::int64_t> erase_user(const std::string& user_id) = 0;
 };
 
-// Called after a committed write with the insights whose statistics it changed (each once): the
-// hook for cache invalidation. Runs on the event loop thread and must not block.
-using FeedbackChangeListener = std::function<void(const std::vector<std::string>& insight_ids)>;
+// Awaited after a committed write, before the write returns, with the insights whose statistics it
+// changed (each once): the hook for cache invalidation, so that a read after the write's answer
+// finds no cached value from before it. Runs on the event loop thread; must not throw.
+using FeedbackChangeListener = std::function<Task<void>(std::vector<std::string> insight_ids)>;
 
 }  // namespace utxoiq::store

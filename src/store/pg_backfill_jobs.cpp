@@ -90,8 +90,8 @@ void PgBackfillJobs::add_change_listener(BackfillChangeListener listener) {
   listeners_.push_back(std::move(listener));
 }
 
-void PgBackfillJobs::notify(const BackfillJob& job) const {
-  for (const auto& listener : listeners_) listener(job);
+Task<void> PgBackfillJobs::notify(const BackfillJob& job) const {
+  for (const auto& listener : listeners_) co_await listener(job);
 }
 
 Task<std::optional<BackfillJob>> PgBackfillJobs::get(const Uuid& id) {
@@ -134,7 +134,7 @@ Task<BackfillJob> PgBackfillJobs::start(const domain::StartJob& request) {
       pg::params(sql_uuid(job.id), job.job_type, job.start_block, job.end_block, job.current_block,
                  std::string(to_string(job.status)), job.progress_percentage,
                  sql_time(job.started_at), job.created_by, job.version));
-  notify(job);
+  co_await notify(job);
   co_return job;
 }
 
@@ -171,7 +171,7 @@ Task<JobWrite> PgBackfillJobs::change(const Uuid& id, Rule rule, bool records_pr
   };
   co_await lease->pipeline(write);
   lease.release();
-  notify(next);
+  co_await notify(next);
   JobWrite applied;
   applied.job = next;
   co_return applied;

@@ -35,7 +35,7 @@ class PgBackfillJobs final : public BackfillJobReader,
  private:
   using Rule = std::function<domain::JobChange(const domain::BackfillJob&, Timestamp now)>;
   Task<JobWrite> change(const Uuid& id, Rule rule, bool records_progress);
-  void notify(const domain::BackfillJob& job) const;
+  Task<void> notify(const domain::BackfillJob& job) const;
 
   pg::Pool& pool_;
   std::vector<BackfillChangeListener> listeners_;

@@ -35,7 +35,7 @@ class PgFeedback final : public FeedbackStatsReader, public FeedbackLister, publ
 
  private:
   Task<FeedbackWrite> upsert(std::string_view sql, pg::Params params);
-  void notify(const std::vector<std::string>& insight_ids) const;
+  Task<void> notify(std::vector<std::string> insight_ids) const;
 
   pg::Pool& pool_;
   std::vector<FeedbackChangeListener> listeners_;

@@ -46,9 +46,9 @@ void PgFeedback::add_change_listener(FeedbackChangeListener listener) {
   listeners_.push_back(std::move(listener));
 }
 
-void PgFeedback::notify(const std::vector<std::string>& insight_ids) const {
-  if (insight_ids.empty()) return;
-  for (const auto& listener : listeners_) listener(insight_ids);
+Task<void> PgFeedback::notify(std::vector<std::string> insight_ids) const {
+  if (insight_ids.empty()) co_return;
+  for (const auto& listener : listeners_) co_await listener(insight_ids);
 }
 
 Task<FeedbackWrite> PgFeedback::upsert(std::string_view sql, pg::Params params) {
@@ -56,7 +56,9 @@ Task<FeedbackWrite> PgFeedback::upsert(std::string_view sql, pg::Params params) 
   FeedbackWrite write;
   write.feedback = detail::feedback_from_row(result, 0);
   write.created = result.boolean(0, detail::kFeedbackColumnCount);
-  notify({write.feedback.insight_id});
+  std::vector<std::string> changed{
+      write.feedback.insight_id};  // GCC 12: no braced list in co_await
+  co_await notify(std::move(changed));
   co_return write;
 }
 
@@ -85,7 +87,7 @@ Task<std::int64_t> PgFeedback::erase_user(const std::string& user_id) {
     insights.emplace_back(result.text(row, 0));
     deleted += result.int64(row, 1);
   }
-  notify(insights);
+  co_await notify(std::move(insights));
   co_return deleted;
 }
 

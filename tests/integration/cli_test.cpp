@@ -31,21 +31,6 @@ int count_lines(const std::string& text) {
   return lines;
 }
 
-// Polls GET /readyz until 200 or `limit`; false when it never became ready.
-bool wait_ready(std::uint16_t port, std::chrono::seconds limit, RunningCommand& process) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline && process.running()) {
-    try {
-      HttpClient client(port);
-      if (client.get("/readyz").status == 200) return true;
-    } catch (const std::exception&) {
-      // not listening yet
-    }
-    std::this_thread::sleep_for(200ms);
-  }
-  return false;
-}
-
 class TempDir {
  public:
   TempDir() {
@@ -134,7 +119,8 @@ TEST(Cli, ServeOnTheEmbeddedDatabaseStopsCleanlyAndKeepsItsData) {
       "serve", "--data-dir", data, "--listen", "127.0.0.1:" + std::to_string(port), "--no-redis"};
   {
     RunningCommand service(serve, {}, dir.path() + "/serve1.log");
-    ASSERT_TRUE(wait_ready(static_cast<std::uint16_t>(port), 120s, service)) << service.output();
+    ASSERT_TRUE(wait_until_ready(static_cast<std::uint16_t>(port), 120s, service))
+        << service.output();
     // A second command on the same data directory uses the running cluster.
     const auto status = run_utxoiq({"migrate", "status", "--data-dir", data});
     EXPECT_EQ(status.exit_code, 0) << status.output;
@@ -145,7 +131,8 @@ TEST(Cli, ServeOnTheEmbeddedDatabaseStopsCleanlyAndKeepsItsData) {
   EXPECT_FALSE(fs::exists(data + "/postgres/postmaster.pid"));
   {
     RunningCommand service(serve, {}, dir.path() + "/serve2.log");
-    ASSERT_TRUE(wait_ready(static_cast<std::uint16_t>(port), 120s, service)) << service.output();
+    ASSERT_TRUE(wait_until_ready(static_cast<std::uint16_t>(port), 120s, service))
+        << service.output();
     EXPECT_FALSE(contains(service.output(), "migration applied")) << service.output();
     EXPECT_EQ(service.terminate(), 0) << service.output();
   }
@@ -158,7 +145,7 @@ TEST(Cli, PortInUseIsExitCode4) {
   const std::string listen = "127.0.0.1:" + std::to_string(port);
   RunningCommand first({"serve", "--no-redis", "--listen", listen}, {{"DATABASE_URL", url}},
                        dir.path() + "/first.log");
-  ASSERT_TRUE(wait_ready(static_cast<std::uint16_t>(port), 60s, first)) << first.output();
+  ASSERT_TRUE(wait_until_ready(static_cast<std::uint16_t>(port), 60s, first)) << first.output();
   const auto second =
       run_utxoiq({"serve", "--no-redis", "--listen", listen}, {{"DATABASE_URL", url}});
   EXPECT_EQ(second.exit_code, 4) << second.output;

@@ -8,6 +8,9 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
+
+#include "support/http_client.hpp"
 
 namespace utxoiq::testing {
 namespace {
@@ -80,6 +83,20 @@ int RunningCommand::terminate(std::chrono::seconds timeout) {
 
 std::string RunningCommand::output() const {
   return read_file(log_file_);
+}
+
+bool wait_until_ready(std::uint16_t port, std::chrono::seconds limit, RunningCommand& process) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline && process.running()) {
+    try {
+      HttpClient client(port);
+      if (client.get("/readyz").status == 200) return true;
+    } catch (const std::exception&) {
+      // not listening yet
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  return false;
 }
 
 }  // namespace utxoiq::testing

@@ -2,6 +2,7 @@
 // Runs the real utxoiq-store binary for tests of the command line: exit codes, --help, errors,
 // and `serve` as a user starts it. The binary's path comes from the build (UTXOIQ_BINARY).
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -39,5 +40,9 @@ class RunningCommand {
   app::ChildProcess process_;
   std::string log_file_;
 };
+
+// Polls GET /readyz on 127.0.0.1:port until it answers 200 (true), the process exits or `limit`
+// passes (false).
+bool wait_until_ready(std::uint16_t port, std::chrono::seconds limit, RunningCommand& process);
 
 }  // namespace utxoiq::testing

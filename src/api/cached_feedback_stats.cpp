@@ -1,0 +1,59 @@
+#include "api/cached_feedback_stats.hpp"
+
+#include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
+#include <stdexcept>
+
+#include "cache/cache_keys.hpp"
+#include "util/json_text.hpp"
+
+namespace utxoiq::api {
+namespace {
+
+// Outside the coroutines on purpose: GCC 12 miscompiles some temporaries in coroutine bodies.
+domain::FeedbackStats decode(const std::string& text) {
+  boost::system::error_code error;
+  const auto value = boost::json::parse(text, error);
+  std::optional<domain::FeedbackStats> stats;
+  if (!error && value.is_object()) stats = domain::feedback_stats_from_json(value.get_object());
+  if (!stats) throw std::runtime_error("feedback statistics cache entry is malformed");
+  return std::move(*stats);
+}
+
+cache::TwoLevelCache::Loader loader_for(store::FeedbackStatsReader* database,
+                                        std::string insight_id) {
+  return [database, insight_id = std::move(insight_id)]() -> Task<std::optional<std::string>> {
+    const domain::FeedbackStats stats = co_await database->stats(insight_id);
+    co_return to_json_text(domain::to_json(stats));
+  };
+}
+
+std::vector<std::string> keys_of(const std::vector<std::string>& insight_ids) {
+  std::vector<std::string> keys;
+  keys.reserve(insight_ids.size());
+  for (const auto& id : insight_ids) keys.push_back(cache::feedback_stats_key(id));
+  return keys;
+}
+
+}  // namespace
+
+Task<domain::FeedbackStats> CachedFeedbackStats::stats(const std::string& insight_id) {
+  std::vector<std::string> tags{cache::insight_tag(insight_id)};
+  const auto cached = co_await caches_.feedback_stats().get_or_load(
+      cache::feedback_stats_key(insight_id), loader_for(&database_, insight_id), std::move(tags));
+  // Every insight has statistics (zeros when nobody rated it): the loader never says "none".
+  co_return decode(**cached);
+}
+
+Task<std::vector<domain::FeedbackStats>> CachedFeedbackStats::stats_batch(
+    const std::vector<std::string>& insight_ids) {
+  co_return co_await database_.stats_batch(insight_ids);
+}
+
+store::FeedbackChangeListener CachedFeedbackStats::invalidator() {
+  return [this](std::vector<std::string> insight_ids) -> Task<void> {
+    co_await caches_.invalidate(keys_of(insight_ids));
+  };
+}
+
+}  // namespace utxoiq::api

@@ -1,0 +1,32 @@
+#pragma once
+// Feedback statistics through the cache (requirement 4): a FeedbackStatsReader in front of the
+// repository's, so the handlers do not change. `stats` reads L1, then Redis, then the database
+// (one load per insight at a time) under feedback:stats:{insight_id} for 1 h; `invalidator()` is
+// the repository's change listener that drops the entries of the insights a write changed, on this
+// instance at once and on the others within 1 s (cache_set.hpp).
+//
+// stats_batch goes to the database in one indexed query for all ids: up to 500 single-key loads
+// on a cold cache would cost more round trips than the batch saves.
+#include "cache/cache_set.hpp"
+#include "store/feedback_store.hpp"
+
+namespace utxoiq::api {
+
+class CachedFeedbackStats final : public store::FeedbackStatsReader {
+ public:
+  // Both must outlive this object (and any background refresh it starts).
+  CachedFeedbackStats(store::FeedbackStatsReader& database, cache::CacheSet& caches)
+      : database_(database), caches_(caches) {}
+
+  Task<domain::FeedbackStats> stats(const std::string& insight_id) override;
+  Task<std::vector<domain::FeedbackStats>> stats_batch(
+      const std::vector<std::string>& insight_ids) override;
+
+  store::FeedbackChangeListener invalidator();
+
+ private:
+  store::FeedbackStatsReader& database_;
+  cache::CacheSet& caches_;
+};
+
+}  // namespace utxoiq::api
