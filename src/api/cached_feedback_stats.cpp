@@ -37,12 +37,17 @@ std::vector<std::string> keys_of(const std::vector<std::string>& insight_ids) {
 
 }  // namespace
 
-Task<domain::FeedbackStats> CachedFeedbackStats::stats(const std::string& insight_id) {
+Task<std::string> CachedFeedbackStats::stats_json(const std::string& insight_id) {
   std::vector<std::string> tags{cache::insight_tag(insight_id)};
   const auto cached = co_await caches_.feedback_stats().get_or_load(
       cache::feedback_stats_key(insight_id), loader_for(&database_, insight_id), std::move(tags));
   // Every insight has statistics (zeros when nobody rated it): the loader never says "none".
-  co_return decode(**cached);
+  co_return **cached;
+}
+
+Task<domain::FeedbackStats> CachedFeedbackStats::stats(const std::string& insight_id) {
+  const std::string text = co_await stats_json(insight_id);
+  co_return decode(text);
 }
 
 Task<std::vector<domain::FeedbackStats>> CachedFeedbackStats::stats_batch(

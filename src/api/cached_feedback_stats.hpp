@@ -1,6 +1,7 @@
 #pragma once
 // Feedback statistics through the cache (requirement 4): a FeedbackStatsReader in front of the
-// repository's, so the handlers do not change. `stats` reads L1, then Redis, then the database
+// repository's, so the handlers do not change. `stats_json` (what GET /feedback/stats sends) and
+// `stats` read L1, then Redis, then the database
 // (one load per insight at a time) under feedback:stats:{insight_id} for 1 h; `invalidator()` is
 // the repository's change listener that drops the entries of the insights a write changed, on this
 // instance at once and on the others within 1 s (cache_set.hpp).
@@ -19,6 +20,8 @@ class CachedFeedbackStats final : public store::FeedbackStatsReader {
       : database_(database), caches_(caches) {}
 
   Task<domain::FeedbackStats> stats(const std::string& insight_id) override;
+  // The cached text itself: a hit is sent without parsing or rendering anything.
+  Task<std::string> stats_json(const std::string& insight_id) override;
   Task<std::vector<domain::FeedbackStats>> stats_batch(
       const std::vector<std::string>& insight_ids) override;
 

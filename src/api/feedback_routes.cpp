@@ -205,7 +205,8 @@ void add_feedback_routes(http::Router& router, FeedbackRoutesDeps deps, ApiDocs&
       path("/stats"),
       [deps](Request& request) -> Task<Response> {
         const std::string insight_id = valid_or_422(domain::parse_stats_query(query_of(request)));
-        co_return http::json_response(200, domain::to_json(co_await deps.stats.stats(insight_id)));
+        std::string body = co_await deps.stats.stats_json(insight_id);
+        co_return http::text_response(200, std::move(body), std::string(http::kJsonContentType));
       },
       {.name = "feedback_stats"});
 

@@ -23,6 +23,9 @@ class FeedbackStatsReader {
   virtual ~FeedbackStatsReader() = default;
   // The statistics of one insight; all zeros (never an error) for one nobody rated.
   virtual Task<domain::FeedbackStats> stats(const std::string& insight_id) = 0;
+  // The same statistics as the JSON text of GET /feedback/stats: what a cache keeps, so a cached
+  // read is sent as it is. By default stats() rendered with domain::to_json.
+  virtual Task<std::string> stats_json(const std::string& insight_id);
   // One entry per id, in the order given (repeats repeated).
   virtual Task<std::vector<domain::FeedbackStats>> stats_batch(
       const std::vector<std::string>& insight_ids) = 0;
