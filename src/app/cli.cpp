@@ -9,6 +9,7 @@
 
 #include "app/exit_codes.hpp"
 #include "app/migrate_command.hpp"
+#include "app/partitions_command.hpp"
 #include "app/serve.hpp"
 
 namespace utxoiq::app {
@@ -118,6 +119,19 @@ void add_migrate_command(CLI::App& cli, MigrateArgs& args) {
   create->callback([&args] { args.action = "create"; });
 }
 
+void add_partitions_command(CLI::App& cli, PartitionsArgs& args) {
+  auto* partitions = cli.add_subcommand("partitions", "Manage the partitions of system_metrics");
+  partitions->require_subcommand(1);
+  add_database_options(*partitions, args.database);
+  partitions
+      ->add_option("--days-ahead", args.days_ahead, "Create day partitions this many days ahead")
+      ->check(CLI::Range(0, 3660))
+      ->capture_default_str();
+  partitions->add_subcommand("maintain", "Create day partitions ahead; move rows out of DEFAULT")
+      ->fallthrough()
+      ->callback([&args] { args.action = "maintain"; });
+}
+
 }  // namespace
 
 int run_cli(int argc, char** argv) {
@@ -129,6 +143,8 @@ int run_cli(int argc, char** argv) {
   MigrateArgs migrate_args;
   add_serve_command(cli, serve_config, replicas, overflow);
   add_migrate_command(cli, migrate_args);
+  PartitionsArgs partitions_args;
+  add_partitions_command(cli, partitions_args);
 
   try {
     cli.parse(argc, argv);
@@ -154,6 +170,7 @@ int run_cli(int argc, char** argv) {
     return run_serve(serve_config);
   }
   if (cli.got_subcommand("migrate")) return run_migrate(migrate_args);
+  if (cli.got_subcommand("partitions")) return run_partitions(partitions_args);
   return kExitUsage;
 }
 

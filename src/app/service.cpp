@@ -18,7 +18,9 @@
 
 #include "api/database_errors.hpp"
 #include "api/health.hpp"
+#include "api/metrics.hpp"
 #include "app/exit_codes.hpp"
+#include "app/metrics_maintenance.hpp"
 #include "app/pool_metrics.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
@@ -27,6 +29,9 @@
 #include "pg/errors.hpp"
 #include "pg/health_monitor.hpp"
 #include "pg/pool.hpp"
+#include "store/partition_coverage.hpp"
+#include "store/pg_metric_reader.hpp"
+#include "store/pg_metric_writer.hpp"
 
 namespace utxoiq::app {
 
@@ -68,6 +73,12 @@ std::chrono::milliseconds seconds_to_ms(double seconds) {
   return std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
 }
 
+MetricsMaintenanceOptions maintenance_options(const std::string& url) {
+  MetricsMaintenanceOptions options;
+  options.database_url = url;
+  return options;
+}
+
 }  // namespace
 
 struct Service::Impl {
@@ -76,7 +87,8 @@ struct Service::Impl {
         database_url(std::move(database)),
         redis_url(std::move(redis)),
         pool(io.get_executor(), pool_options(config, database_url)),
-        health(io.get_executor(), pool) {}
+        health(io.get_executor(), pool),
+        metric_maintenance(io, pool, metric_partitions, maintenance_options(database_url)) {}
 
   ServeConfig config;
   std::string database_url;
@@ -84,6 +96,10 @@ struct Service::Impl {
   asio::io_context io{1};
   pg::Pool pool;
   pg::HealthMonitor health;
+  store::PartitionCoverage metric_partitions;
+  store::PgMetricReader metric_reader{pool};
+  store::PgMetricWriter metric_writer{pool, metric_partitions};
+  MetricsMaintenance metric_maintenance;
   std::optional<http::Server> server;
   // Woken (cancelled) to begin the shutdown; stop_requested covers a stop before the wait.
   asio::steady_timer stop_timer{io};
@@ -98,6 +114,7 @@ struct Service::Impl {
                             .replicas_up = {},
                             .cache_state = [] { return std::string("disabled"); }},
                            obs::default_registry());
+    api::add_metric_routes(router, metric_reader, metric_writer);
     return router;
   }
 
@@ -111,6 +128,7 @@ struct Service::Impl {
     co_await pool.start();
     health.start();
     add_pool_metrics(obs::default_registry(), pool);
+    co_await metric_maintenance.start();  // partitions exist before the first write
 
     server.emplace(io, make_router(), http::ServerOptions{.host = host, .port = port});
     server->map_exceptions(api::map_database_error);
@@ -124,6 +142,7 @@ struct Service::Impl {
     }
     const auto grace = seconds_to_ms(config.shutdown_grace_s);
     co_await server->shutdown(grace);
+    co_await metric_maintenance.stop();
     health.stop();
     co_await pool.close(grace);
   }
