@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include "api/idempotency_key.hpp"
+#include "api/metric_page_json.hpp"
 #include "domain/metric.hpp"
 #include "domain/metric_queries.hpp"
 #include "http/json_body.hpp"
@@ -19,6 +20,7 @@ namespace {
 constexpr std::string_view kMetricsPath = "/api/v1/monitoring/metrics";
 constexpr std::size_t kBatchBodyLimit = 16 * 1024 * 1024;  // api.md: /metrics/batch 16 MiB
 
+// A response whose JSON body is already text.
 http::Response stored_json(int status, std::string body) {
   http::Response response;
   response.status = status;
@@ -53,11 +55,6 @@ Task<http::Response> write(store::MetricWriter& writer, const http::Request& req
 void throw_if_invalid(FieldErrors errors, const FieldErrors& more) {
   errors.insert(errors.end(), more.begin(), more.end());
   if (!errors.empty()) throw http::unprocessable(std::move(errors));
-}
-
-boost::json::value cursor_json(const std::optional<domain::KeysetCursor>& cursor) {
-  if (!cursor) return nullptr;
-  return boost::json::string(domain::encode_cursor(*cursor));
 }
 
 }  // namespace
@@ -103,13 +100,7 @@ void add_metric_routes(http::Router& router, store::MetricReader& reader,
                auto query = domain::parse_metric_range_query(request.query_params, now_utc());
                if (!query) throw http::unprocessable(std::move(query).errors());
                const auto page = co_await reader.range(query.value());
-               boost::json::array metrics;
-               metrics.reserve(page.metrics.size());
-               for (const auto& record : page.metrics)
-                 metrics.emplace_back(domain::to_json(record));
-               co_return http::json_response(
-                   200, boost::json::object{{"metrics", std::move(metrics)},
-                                            {"next_cursor", cursor_json(page.next)}});
+               co_return stored_json(200, render_metric_page(page));
              },
              {.name = "metrics_range", .min_role = http::Role::reader});
 
