@@ -51,6 +51,33 @@ std::vector<std::chrono::sys_days> days_in_default(pg::BlockingConnection& conne
   return days;
 }
 
+// The partitions, the days with rows in DEFAULT, and what to do about them.
+struct Survey {
+  std::vector<MetricPartition> partitions;
+  std::optional<std::string> default_name;
+  std::vector<std::chrono::sys_days> default_days;
+  PartitionPlan plan;
+};
+
+Survey survey_partitions(pg::BlockingConnection& connection, std::chrono::sys_days today,
+                         int days_ahead) {
+  Survey survey;
+  survey.partitions = list_metric_partitions(connection);
+  std::vector<PartitionBound> bounds;
+  for (const auto& p : survey.partitions) {
+    if (p.is_default) {
+      survey.default_name = p.name;
+    } else {
+      bounds.push_back(p.bound);
+    }
+  }
+  if (survey.default_name) {
+    survey.default_days = days_in_default(connection, *survey.default_name);
+  }
+  survey.plan = plan_partitions(bounds, today, days_ahead, survey.default_days);
+  return survey;
+}
+
 void rollback_quietly(pg::BlockingConnection& connection) {
   try {
     if (connection.is_ok() && connection.in_transaction()) connection.exec("ROLLBACK");
@@ -66,21 +93,21 @@ PartitionMaintenanceReport maintain_in_transaction(pg::BlockingConnection& conne
   connection.exec("SET LOCAL TimeZone = 'UTC'");
   connection.exec_params("SELECT pg_advisory_xact_lock($1)", {std::to_string(kPartitionLockKey)});
 
-  const auto partitions = list_metric_partitions(connection);
-  std::vector<PartitionBound> bounds;
-  std::optional<std::string> default_name;
-  for (const auto& p : partitions) {
-    if (p.is_default) {
-      default_name = p.name;
-    } else {
-      bounds.push_back(p.bound);
-    }
-  }
-  std::vector<std::chrono::sys_days> default_days;
-  if (default_name) default_days = days_in_default(connection, *default_name);
-
+  // A first look without blocking writers: most passes find nothing to do.
   const auto today = std::chrono::floor<std::chrono::days>(options.now.value_or(now_utc()));
-  const PartitionPlan plan = plan_partitions(bounds, today, options.days_ahead, default_days);
+  Survey survey = survey_partitions(connection, today, options.days_ahead);
+  if (!survey.plan.create.empty()) {
+    // Something to create. CREATE TABLE ... PARTITION OF takes this lock on the parent anyway;
+    // taking it first, then looking again, means no write can put a row into DEFAULT for a day
+    // being created between the look and the DDL (which would make the CREATE fail). Writers
+    // wait at most for this transaction, about once a day.
+    connection.exec("LOCK TABLE system_metrics IN ACCESS EXCLUSIVE MODE");
+    survey = survey_partitions(connection, today, options.days_ahead);
+  }
+  const auto& partitions = survey.partitions;
+  const auto& default_name = survey.default_name;
+  const auto& default_days = survey.default_days;
+  const auto& plan = survey.plan;
 
   PartitionMaintenanceReport report;
   report.blocked = plan.blocked;

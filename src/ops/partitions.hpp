@@ -10,8 +10,10 @@
 // instances maintaining at once take turns and the second finds the work done. PostgreSQL refuses
 // to create a partition whose range already has rows in DEFAULT; then the DEFAULT partition is
 // detached, the partitions created, the rows moved and DEFAULT attached again, all in that
-// transaction. lock_timeout bounds how long it waits for writers (and so how long writers queue
-// behind it); a run that times out fails and the next one tries again.
+// transaction. A pass with nothing to create takes no table lock; one that creates takes the
+// parent's ACCESS EXCLUSIVE lock first (as the DDL would) and plans again under it, so writes
+// wait for it briefly (about once a day). lock_timeout bounds how long it waits for writers (and
+// so how long writers queue behind it); a run that times out fails and the next one tries again.
 #include <chrono>
 #include <cstdint>
 #include <optional>

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <boost/json/value.hpp>
 #include <chrono>
 #include <string>
 #include <thread>
@@ -145,6 +146,50 @@ TEST(MetricsPartitions, AWriteForADayWithoutPartitionIsStoredReportedAndMovedByM
   post_batch(client, {{"svc", "cpu", 8, old + 2s}});
   EXPECT_EQ(counter(), after_move);
   EXPECT_EQ(sql_count(url, "SELECT count(*) FROM system_metrics_default"), 0);
+}
+
+TEST(MetricsPartitions, MaintainWhileWritesArriveLosesNoWriteAndEmptiesDefault) {
+  ServiceUnderTest service;
+  const auto url = service.database_url();
+  std::atomic<bool> stop{false};
+  std::atomic<int> written{0};
+  std::atomic<int> failed{0};
+  std::thread writer([&] {
+    auto client = service.client();
+    for (int round = 0; !stop.load() || round < 5; ++round) {
+      // Today's partition, and days without one: each maintain pass has rows to move.
+      const Timestamp now = now_utc();
+      std::vector<Point> points;
+      for (int i = 0; i < 200; ++i) {
+        points.push_back({"svc", "cpu", 1.0 * i, now - days{5 + round % 3} - i * 1ms});
+        points.push_back({"svc", "cpu", 1.0 * i, now - i * 1ms});
+      }
+      const auto response =
+          client.post("/api/v1/monitoring/metrics/batch", boost::json::value(batch_json(points)));
+      if (response.status == 201) {
+        written += static_cast<int>(points.size());
+      } else {
+        ++failed;
+        ADD_FAILURE() << response.status << " " << response.body;
+      }
+    }
+  });
+  std::int64_t moved = 0;
+  for (int pass = 0; pass < 4; ++pass) {
+    std::this_thread::sleep_for(150ms);
+    moved += ops::maintain_metric_partitions(url, {}).moved_rows;
+  }
+  stop = true;
+  writer.join();
+  moved += ops::maintain_metric_partitions(url, {}).moved_rows;
+  EXPECT_EQ(failed.load(), 0);
+  EXPECT_EQ(sql_count(url, "SELECT count(*) FROM system_metrics"), written.load());
+  EXPECT_EQ(sql_count(url, "SELECT coalesce(sum(count), 0) FROM system_metrics_hourly"),
+            written.load());
+  EXPECT_EQ(sql_count(url, "SELECT count(*) FROM system_metrics_default"), 0);
+  // Rows for the old days went to DEFAULT until a pass made their partition, then straight there.
+  EXPECT_GT(moved, 0);
+  EXPECT_LE(moved, written.load() / 2);
 }
 
 TEST(MetricsPartitions, ADayOverlappingAForeignPartitionIsReportedAndLeftAlone) {
