@@ -1,8 +1,9 @@
 #pragma once
 // Which time ranges of system_metrics have a partition of their own, as last reported by the
-// partition maintenance, so a write can tell (without asking the database) how many of its points
-// fell into the DEFAULT partition and report them: those rows are stored, but they make the
-// DEFAULT partition grow and slow down creating partitions until `partitions maintain` moves them.
+// partition maintenance, so a write can tell without a query whether any of its points may have
+// fallen into the DEFAULT partition (and only then count them in the database, to report them:
+// those rows are stored, but they make DEFAULT grow and slow down creating partitions until
+// `partitions maintain` moves them).
 //
 // Not thread-safe: replaced and read on the service's one io thread.
 #include <cstddef>

@@ -1,6 +1,7 @@
 // The metric write transaction (see pg_metric_writer.hpp).
 #include "store/pg_metric_writer.hpp"
 
+#include <algorithm>
 #include <boost/json/serialize.hpp>
 #include <charconv>
 #include <exception>
@@ -49,6 +50,30 @@ ON CONFLICT (service_name, metric_type) DO UPDATE
   SET unit = EXCLUDED.unit, last_timestamp = GREATEST(s.last_timestamp, EXCLUDED.last_timestamp)
   WHERE EXCLUDED.last_timestamp > s.last_timestamp
      OR (EXCLUDED.last_timestamp = s.last_timestamp AND EXCLUDED.unit <> s.unit))sql";
+
+// How many of the given points are in the DEFAULT partition: asked only when the partition
+// coverage the service knows (it may be behind another instance's or the CLI's maintenance)
+// says some points have no partition. The pkey index of each partition finds them by
+// ("timestamp", id); to_regclass makes a missing DEFAULT partition count as none.
+constexpr std::string_view kCountInDefaultSql = R"sql(
+SELECT count(*) FROM system_metrics
+WHERE "timestamp" >= $1 AND "timestamp" <= $2 AND id = ANY($3::uuid[])
+  AND tableoid = to_regclass('system_metrics_default'))sql";
+
+pg::Statement count_in_default_statement(std::span<const domain::MetricRecord> records,
+                                         const PartitionCoverage& coverage) {
+  std::vector<std::string> ids;
+  Timestamp first = kMaxTimestamp;
+  Timestamp last = kMinTimestamp;
+  for (const auto& record : records) {
+    if (coverage.covers(record.metric.timestamp)) continue;
+    ids.push_back(record.id.to_string());
+    first = std::min(first, record.metric.timestamp);
+    last = std::max(last, record.metric.timestamp);
+  }
+  return {std::string(kCountInDefaultSql),
+          pg::params(format_rfc3339(first), format_rfc3339(last), ids)};
+}
 
 std::string number_text(double value) {
   char buffer[32];
@@ -138,31 +163,34 @@ Task<WriteOutcome> PgMetricWriter::insert(std::span<const domain::MetricRecord> 
   }
   finish.push_back(upsert_rollups_statement(rollups));
   finish.push_back(upsert_series_statement(series));
+  const bool check_default = coverage_.count_uncovered(records) > 0;
+  if (check_default) finish.push_back(count_in_default_statement(records, coverage_));
   finish.push_back({"COMMIT", {}});
-  co_await connection.pipeline(finish);
+  const auto results = co_await connection.pipeline(finish);
   lease.release();
 
   outcome.inserted = static_cast<std::int64_t>(records.size());
-  after_commit(records, to_series_writes(series));
+  const std::int64_t in_default = check_default ? results[results.size() - 2].int64(0, 0) : 0;
+  after_commit(records, to_series_writes(series), in_default);
   co_return outcome;
 }
 
 void PgMetricWriter::after_commit(std::span<const domain::MetricRecord> records,
-                                  std::span<const SeriesWrite> writes) {
+                                  std::span<const SeriesWrite> writes, std::int64_t in_default) {
   static obs::Counter& inserted =
       obs::default_registry()
           .counter("utxoiq_metrics_inserted_rows_total", "Metric points written to system_metrics")
           .get();
-  static obs::Counter& in_default =
+  static obs::Counter& in_default_total =
       obs::default_registry()
           .counter("utxoiq_metrics_default_partition_rows_total",
                    "Metric points stored in the DEFAULT partition for want of a day partition")
           .get();
   inserted.inc(static_cast<double>(records.size()));
-  if (const std::size_t uncovered = coverage_.count_uncovered(records); uncovered > 0) {
-    in_default.inc(static_cast<double>(uncovered));
+  if (in_default > 0) {
+    in_default_total.inc(static_cast<double>(in_default));
     obs::log_warn("metric points stored in the DEFAULT partition: no partition covers their time",
-                  {{"rows", uncovered},
+                  {{"rows", in_default},
                    {"hint", "`utxoiq-store partitions maintain` moves them into day partitions"}});
   }
   for (const auto& hook : hooks_) {

@@ -9,7 +9,9 @@
 // The shared rollup/series rows are upserted last, right before COMMIT, so concurrent writers
 // of the same series hold their locks for one round trip only. Points for a time no partition
 // covers are still stored (DEFAULT partition), and reported: a warning line and the counter
-// utxoiq_metrics_default_partition_rows_total.
+// utxoiq_metrics_default_partition_rows_total. The PartitionCoverage (refreshed by each
+// maintenance pass) only says when to look; the count is asked in the same transaction, so a
+// partition made meanwhile elsewhere (CLI, another instance) causes no false report.
 #include <vector>
 
 #include "store/metric_store.hpp"
@@ -32,7 +34,7 @@ class PgMetricWriter final : public MetricWriter {
 
  private:
   void after_commit(std::span<const domain::MetricRecord> records,
-                    std::span<const SeriesWrite> writes);
+                    std::span<const SeriesWrite> writes, std::int64_t in_default);
 
   pg::Pool& pool_;
   const PartitionCoverage& coverage_;
