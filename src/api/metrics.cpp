@@ -2,6 +2,7 @@
 #include "api/metrics.hpp"
 
 #include <boost/json.hpp>
+#include <boost/json/monotonic_resource.hpp>
 
 #include "api/idempotency_key.hpp"
 #include "api/metric_page_json.hpp"
@@ -81,7 +82,11 @@ void add_metric_routes(http::Router& router, store::MetricReader& reader,
       [&writer](http::Request& request) -> Task<http::Response> {
         FieldErrors errors;
         const auto key = read_idempotency_key(request, errors);
-        const auto body = http::parse_json_object(request);
+        // Up to 16 MiB of JSON: parsed into an arena dropped with the request, which halves the
+        // parse time (bench/metric_ingest_bench). Shared ownership: the metadata objects copied
+        // into the records keep the arena alive as long as they live.
+        const auto body = http::parse_json_object(
+            request, boost::json::make_shared_resource<boost::json::monotonic_resource>());
         auto parsed = domain::parse_metric_batch(body, now_utc());
         throw_if_invalid(std::move(errors), parsed.errors());
         auto metrics = std::move(parsed).value();
