@@ -7,7 +7,9 @@
 // (draft-ietf-httpapi-idempotency-key-header, section 2.7) recommends: the request is
 // well-formed but unprocessable with that key. "Different" means a different body or endpoint:
 // the fingerprint is the SHA-256 of the route name and the body bytes exactly as sent, so a
-// retry must resend the same bytes (any client retry does).
+// retry must resend the same bytes (any client retry does). A replayed answer carries the header
+// `Idempotent-Replayed: true`. POST /metrics (one point) honours the header too: its retry gets
+// the same id back.
 #include <optional>
 #include <string>
 #include <string_view>
