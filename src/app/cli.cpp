@@ -10,6 +10,7 @@
 #include "app/exit_codes.hpp"
 #include "app/keys_command.hpp"
 #include "app/migrate_command.hpp"
+#include "app/partitions_command.hpp"
 #include "app/serve.hpp"
 
 namespace utxoiq::app {
@@ -145,6 +146,19 @@ void add_keys_command(CLI::App& cli, KeysArgs& args) {
   revoke->callback([&args] { args.action = "revoke"; });
 }
 
+void add_partitions_command(CLI::App& cli, PartitionsArgs& args) {
+  auto* partitions = cli.add_subcommand("partitions", "Manage the partitions of system_metrics");
+  partitions->require_subcommand(1);
+  add_database_options(*partitions, args.database);
+  partitions
+      ->add_option("--days-ahead", args.days_ahead, "Create day partitions this many days ahead")
+      ->check(CLI::Range(0, 3660))
+      ->capture_default_str();
+  partitions->add_subcommand("maintain", "Create day partitions ahead; move rows out of DEFAULT")
+      ->fallthrough()
+      ->callback([&args] { args.action = "maintain"; });
+}
+
 }  // namespace
 
 int run_cli(int argc, char** argv) {
@@ -157,6 +171,8 @@ int run_cli(int argc, char** argv) {
   add_serve_command(cli, serve_config, overflow);
   add_migrate_command(cli, migrate_args);
   add_keys_command(cli, keys_args);
+  PartitionsArgs partitions_args;
+  add_partitions_command(cli, partitions_args);
 
   try {
     cli.parse(argc, argv);
@@ -182,6 +198,7 @@ int run_cli(int argc, char** argv) {
   }
   if (cli.got_subcommand("migrate")) return run_migrate(migrate_args);
   if (cli.got_subcommand("keys")) return run_keys(keys_args);
+  if (cli.got_subcommand("partitions")) return run_partitions(partitions_args);
   return kExitUsage;
 }
 

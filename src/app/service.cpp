@@ -25,10 +25,12 @@
 #include "api/database_errors.hpp"
 #include "api/feedback_routes.hpp"
 #include "api/health.hpp"
+#include "api/metrics.hpp"
 #include "api/monitoring_cache.hpp"
 #include "api/openapi.hpp"
 #include "api/rate_limit_middleware.hpp"
 #include "app/exit_codes.hpp"
+#include "app/metrics_maintenance.hpp"
 #include "app/periodic_task.hpp"
 #include "app/pool_metrics.hpp"
 #include "cache/cache_set.hpp"
@@ -43,8 +45,11 @@
 #include "pg/pool.hpp"
 #include "resilience/breaker_metrics.hpp"
 #include "store/api_key_store.hpp"
+#include "store/partition_coverage.hpp"
 #include "store/pg_backfill_jobs.hpp"
 #include "store/pg_feedback.hpp"
+#include "store/pg_metric_reader.hpp"
+#include "store/pg_metric_writer.hpp"
 
 namespace utxoiq::app {
 
@@ -124,6 +129,12 @@ std::chrono::milliseconds seconds_to_ms(double seconds) {
   return std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
 }
 
+MetricsMaintenanceOptions maintenance_options(const std::string& url) {
+  MetricsMaintenanceOptions options;
+  options.database_url = url;
+  return options;
+}
+
 }  // namespace
 
 struct Service::Impl {
@@ -135,7 +146,8 @@ struct Service::Impl {
         pool(io.get_executor(), pool_options(config, database_url, db_breaker)),
         health(io.get_executor(), pool),
         caches(io, cache_options(config, redis_url)),
-        limiter(caches.redis(), limiter_options(config, caches.instance_id())) {
+        limiter(caches.redis(), limiter_options(config, caches.instance_id())),
+        metric_maintenance(io, pool, metric_partitions, maintenance_options(database_url)) {
     feedback.add_change_listener(cached_feedback_stats.invalidator());
     backfill_jobs.add_change_listener(cached_backfill_jobs.invalidator());
   }
@@ -170,6 +182,10 @@ struct Service::Impl {
   // The cached reads in front of the repositories; they invalidate through the change listeners.
   api::CachedFeedbackStats cached_feedback_stats{feedback, caches};
   api::CachedBackfillJobs cached_backfill_jobs{backfill_jobs, caches};
+  store::PartitionCoverage metric_partitions;
+  store::PgMetricReader metric_reader{pool};
+  store::PgMetricWriter metric_writer{pool, metric_partitions};
+  MetricsMaintenance metric_maintenance;
   std::optional<http::Server> server;
   // Woken (cancelled) to begin the shutdown; stop_requested covers a stop before the wait.
   asio::steady_timer stop_timer{io};
@@ -193,6 +209,7 @@ struct Service::Impl {
                              docs);
     api::add_feedback_routes(
         router, {.stats = cached_feedback_stats, .lister = feedback, .writer = feedback}, docs);
+    api::add_metric_routes(router, metric_reader, metric_writer);
     api::add_monitoring_cache_routes(router, caches);
     // Lists the routes of the running server, so routes added anywhere above appear too.
     api::add_openapi_route(
@@ -237,6 +254,7 @@ struct Service::Impl {
     co_await caches.start();
     caches.add_metrics(obs::default_registry());
     co_await start_authentication();
+    co_await metric_maintenance.start();  // partitions exist before the first write
 
     server.emplace(io, make_router(), http::ServerOptions{.host = host, .port = port});
     server->map_exceptions(api::map_database_error);
@@ -254,6 +272,7 @@ struct Service::Impl {
     const auto grace = seconds_to_ms(config.shutdown_grace_s);
     co_await server->shutdown(grace);
     co_await stop_authentication();
+    co_await metric_maintenance.stop();
     health.stop();
     caches.stop();
     co_await pool.close(grace);

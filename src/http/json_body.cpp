@@ -36,11 +36,15 @@ bool only_whitespace(std::string_view s) {
 }  // namespace
 
 boost::json::object parse_json_object(const Request& request) {
+  return parse_json_object(request, {});
+}
+
+boost::json::object parse_json_object(const Request& request, boost::json::storage_ptr storage) {
   if (only_whitespace(request.body)) {
     throw bad_request("The request body is empty; a JSON object is expected.");
   }
   boost::system::error_code ec;
-  boost::json::value value = boost::json::parse(request.body, ec);
+  boost::json::value value = boost::json::parse(request.body, ec, std::move(storage));
   if (ec) {
     throw bad_request("The request body is not valid JSON: " + ec.message() + ".");
   }

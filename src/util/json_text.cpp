@@ -19,14 +19,6 @@ void append_number(std::string& out, Number number) {
   out.append(buffer, result.ptr);
 }
 
-// A double keeps a fraction or an exponent ("50.0", not "50"), so parsers that type numbers by
-// their text (Boost.JSON, Python) read a double back, as the value was.
-void append_double(std::string& out, double number) {
-  const std::size_t start = out.size();
-  append_number(out, number);
-  if (out.find_first_of(".e", start) == std::string::npos) out += ".0";
-}
-
 void append_object(std::string& out, const boost::json::object& object) {
   out += '{';
   bool first = true;
@@ -53,6 +45,18 @@ void append_array(std::string& out, const boost::json::array& array) {
 
 }  // namespace
 
+// A double keeps a fraction or an exponent ("50.0", not "50"), so parsers that type numbers by
+// their text (Boost.JSON, Python) read a double back, as the value was.
+void append_json_double(std::string& out, double number) {
+  if (!std::isfinite(number)) {
+    out += "null";
+    return;
+  }
+  const std::size_t start = out.size();
+  append_number(out, number);
+  if (out.find_first_of(".e", start) == std::string::npos) out += ".0";
+}
+
 void append_json_text(std::string& out, const boost::json::value& value) {
   switch (value.kind()) {
     case boost::json::kind::null:
@@ -68,11 +72,7 @@ void append_json_text(std::string& out, const boost::json::value& value) {
       append_number(out, value.get_uint64());
       return;
     case boost::json::kind::double_:
-      if (!std::isfinite(value.get_double())) {
-        out += "null";
-      } else {
-        append_double(out, value.get_double());
-      }
+      append_json_double(out, value.get_double());
       return;
     case boost::json::kind::string:
       append_json_string(out, value.get_string());

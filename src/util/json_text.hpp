@@ -12,6 +12,8 @@
 namespace utxoiq {
 
 void append_json_text(std::string& out, const boost::json::value& value);
+// One double as append_json_text writes it, for writers that build JSON text by hand.
+void append_json_double(std::string& out, double number);
 std::string to_json_text(const boost::json::value& value);
 std::string to_json_text(const boost::json::object& object);
 std::string to_json_text(const boost::json::array& array);

@@ -57,24 +57,6 @@ void revoke_api_key(const std::string& database_url, const std::string& id) {
   store::revoke_api_key(connection, *parsed);
 }
 
-std::optional<std::string> sql_value(const std::string& database_url, const std::string& sql) {
-  pg::BlockingConnection connection(database_url);
-  const auto result = connection.exec(sql);
-  if (result.rows.empty() || result.rows[0].empty()) return std::nullopt;
-  return result.rows[0][0];
-}
-
-std::int64_t sql_count(const std::string& database_url, const std::string& sql) {
-  const auto value = sql_value(database_url, sql);
-  if (!value) throw std::runtime_error("no count from: " + sql);
-  return std::stoll(*value);
-}
-
-void sql_exec(const std::string& database_url, const std::string& sql) {
-  pg::BlockingConnection connection(database_url);
-  connection.exec(sql);
-}
-
 std::string url_encode(const std::string& text) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "support/http_client.hpp"
+#include "support/sql_probe.hpp"
 
 namespace utxoiq::testing {
 
@@ -29,11 +30,6 @@ struct CreatedKey {
 CreatedKey create_api_key(const std::string& database_url, const std::string& role);
 // Revokes it as `keys revoke` does.
 void revoke_api_key(const std::string& database_url, const std::string& id);
-
-// The first column of the first row of `sql` (nullopt for NULL or no row).
-std::optional<std::string> sql_value(const std::string& database_url, const std::string& sql);
-std::int64_t sql_count(const std::string& database_url, const std::string& sql);
-void sql_exec(const std::string& database_url, const std::string& sql);
 
 // A query-string value with every byte outside [A-Za-z0-9-._~] percent-encoded.
 std::string url_encode(const std::string& text);
