@@ -5,7 +5,7 @@
 #include <boost/json/monotonic_resource.hpp>
 
 #include "api/idempotency_key.hpp"
-#include "api/metric_page_json.hpp"
+#include "api/metric_bodies.hpp"
 #include "domain/metric.hpp"
 #include "domain/metric_queries.hpp"
 #include "http/json_body.hpp"
@@ -61,8 +61,7 @@ void throw_if_invalid(FieldErrors errors, const FieldErrors& more) {
 
 }  // namespace
 
-void add_metric_routes(http::Router& router, store::MetricReader& reader,
-                       store::MetricWriter& writer) {
+void add_metric_routes(http::Router& router, MetricBodies& bodies, store::MetricWriter& writer) {
   router.post(kMetricsPath,
               [&writer](http::Request& request) -> Task<http::Response> {
                 FieldErrors errors;
@@ -102,40 +101,26 @@ void add_metric_routes(http::Router& router, store::MetricReader& reader,
       {.name = "metrics_batch", .body_limit = kBatchBodyLimit, .min_role = http::Role::writer});
 
   router.get(kMetricsPath,
-             [&reader](http::Request& request) -> Task<http::Response> {
+             [&bodies](http::Request& request) -> Task<http::Response> {
                auto query = domain::parse_metric_range_query(request.query_params, now_utc());
                if (!query) throw http::unprocessable(std::move(query).errors());
-               const auto page = co_await reader.range(query.value());
-               co_return stored_json(200, render_metric_page(page));
+               co_return stored_json(200, co_await bodies.range(query.value()));
              },
              {.name = "metrics_range", .min_role = http::Role::reader});
 
   router.get(std::string(kMetricsPath) + "/aggregate",
-             [&reader](http::Request& request) -> Task<http::Response> {
+             [&bodies](http::Request& request) -> Task<http::Response> {
                auto query = domain::parse_metric_aggregate_query(request.query_params, now_utc());
                if (!query) throw http::unprocessable(std::move(query).errors());
-               const auto buckets = co_await reader.aggregate(query.value());
-               boost::json::array items;
-               items.reserve(buckets.size());
-               for (const auto& bucket : buckets) items.emplace_back(domain::to_json(bucket));
-               co_return http::json_response(
-                   200, boost::json::object{{"service_name", query->service_name},
-                                            {"metric_type", query->metric_type},
-                                            {"interval", domain::to_string(query->interval)},
-                                            {"buckets", std::move(items)}});
+               co_return stored_json(200, co_await bodies.aggregate(query.value()));
              },
              {.name = "metrics_aggregate", .min_role = http::Role::reader});
 
-  router.get(
-      std::string(kMetricsPath) + "/series",
-      [&reader](http::Request&) -> Task<http::Response> {
-        const auto series = co_await reader.series();
-        boost::json::array items;
-        items.reserve(series.size());
-        for (const auto& s : series) items.emplace_back(domain::to_json(s));
-        co_return http::json_response(200, boost::json::object{{"series", std::move(items)}});
-      },
-      {.name = "metrics_series", .min_role = http::Role::reader});
+  router.get(std::string(kMetricsPath) + "/series",
+             [&bodies](http::Request&) -> Task<http::Response> {
+               co_return stored_json(200, co_await bodies.series());
+             },
+             {.name = "metrics_series", .min_role = http::Role::reader});
 }
 
 }  // namespace utxoiq::api

@@ -1,20 +1,20 @@
 #pragma once
 // The metric routes of api.md ("Metrics"): POST /api/v1/monitoring/metrics and /metrics/batch
 // (writer), GET /metrics, /metrics/aggregate and /metrics/series (reader). Handlers validate with
-// the domain parsers and talk to the tables only through store::MetricReader / MetricWriter, so a
-// caching reader can be slotted in without touching them.
+// the domain parsers; reads go through MetricBodies (rendered from the tables, or cached text) and
+// writes through store::MetricWriter.
 namespace utxoiq::http {
 class Router;
 }
 namespace utxoiq::store {
-class MetricReader;
 class MetricWriter;
 }  // namespace utxoiq::store
 
 namespace utxoiq::api {
 
-// The reader and writer must outlive the router.
-void add_metric_routes(http::Router& router, store::MetricReader& reader,
-                       store::MetricWriter& writer);
+class MetricBodies;
+
+// The bodies and the writer must outlive the router.
+void add_metric_routes(http::Router& router, MetricBodies& bodies, store::MetricWriter& writer);
 
 }  // namespace utxoiq::api

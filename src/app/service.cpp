@@ -22,9 +22,11 @@
 #include "api/backfill_routes.hpp"
 #include "api/cached_backfill_jobs.hpp"
 #include "api/cached_feedback_stats.hpp"
+#include "api/cached_metric_bodies.hpp"
 #include "api/database_errors.hpp"
 #include "api/feedback_routes.hpp"
 #include "api/health.hpp"
+#include "api/metric_bodies.hpp"
 #include "api/metrics.hpp"
 #include "api/monitoring_cache.hpp"
 #include "api/openapi.hpp"
@@ -150,6 +152,7 @@ struct Service::Impl {
         metric_maintenance(io, pool, metric_partitions, maintenance_options(database_url)) {
     feedback.add_change_listener(cached_feedback_stats.invalidator());
     backfill_jobs.add_change_listener(cached_backfill_jobs.invalidator());
+    metric_writer.add_write_hook(cached_metric_bodies.invalidator());
   }
 
   // How often the in-memory API keys are reloaded (so a revocation is effective within seconds)
@@ -173,18 +176,21 @@ struct Service::Impl {
                                [this] { return authenticator.flush_usage(); }};
   // Route descriptions for /openapi.json, filled by the add_*_routes calls.
   api::ApiDocs docs;
-  // The named caches of seed 002 over Redis (state "disabled" without a URL); handlers put them in
-  // front of their reads with caches.<name>().get_or_load(...) and call caches.invalidate(...)
-  // after their writes (see cache/cache_set.hpp).
+  // The named caches of seed 002 over Redis (state "disabled" without a URL), used by the cached
+  // readers below (see cache/cache_set.hpp).
   cache::CacheSet caches;
   // Shares the caches' Redis connection; the in-process limits while Redis is unavailable.
   cache::DistributedRateLimiter limiter;
-  // The cached reads in front of the repositories; they invalidate through the change listeners.
+  // The cached reads in front of the repositories; the repositories' change listeners and write
+  // hooks (set in the constructor) invalidate them.
   api::CachedFeedbackStats cached_feedback_stats{feedback, caches};
   api::CachedBackfillJobs cached_backfill_jobs{backfill_jobs, caches};
+  // Metrics: the day partitions known to exist, the tables, the read bodies (cached in front).
   store::PartitionCoverage metric_partitions;
   store::PgMetricReader metric_reader{pool};
   store::PgMetricWriter metric_writer{pool, metric_partitions};
+  api::RenderedMetricBodies metric_bodies{metric_reader};
+  api::CachedMetricBodies cached_metric_bodies{metric_bodies, caches};
   MetricsMaintenance metric_maintenance;
   std::optional<http::Server> server;
   // Woken (cancelled) to begin the shutdown; stop_requested covers a stop before the wait.
@@ -209,7 +215,7 @@ struct Service::Impl {
                              docs);
     api::add_feedback_routes(
         router, {.stats = cached_feedback_stats, .lister = feedback, .writer = feedback}, docs);
-    api::add_metric_routes(router, metric_reader, metric_writer);
+    api::add_metric_routes(router, cached_metric_bodies, metric_writer);
     api::add_monitoring_cache_routes(router, caches);
     // Lists the routes of the running server, so routes added anywhere above appear too.
     api::add_openapi_route(

@@ -12,11 +12,19 @@ namespace utxoiq::domain {
 
 namespace {
 
+struct GivenBounds {
+  bool start = false;
+  bool end = false;
+};
+
 // Resolves start/end with their defaults and checks their order; `range` is the default length.
-void read_range(QueryFields& fields, Timestamp now, std::optional<std::chrono::microseconds> range,
-                Timestamp& start, Timestamp& end) {
+// Returns which of the two the request gave.
+GivenBounds read_range(QueryFields& fields, Timestamp now,
+                       std::optional<std::chrono::microseconds> range, Timestamp& start,
+                       Timestamp& end) {
   const auto given_start = fields.timestamp("start", Presence::optional);
   const auto given_end = fields.timestamp("end", Presence::optional);
+  const GivenBounds given{given_start.has_value(), given_end.has_value()};
   end = given_end.value_or(now);
   if (given_start) {
     start = *given_start;
@@ -24,8 +32,9 @@ void read_range(QueryFields& fields, Timestamp now, std::optional<std::chrono::m
     // Kept within the representable range, like every timestamp the parsers produce.
     start = std::max(end - *range, kMinTimestamp);
   }
-  if (fields.failed("start") || fields.failed("end") || (!given_start && !range)) return;
+  if (fields.failed("start") || fields.failed("end") || (!given_start && !range)) return given;
   if (start > end) fields.fail("start", "must not be after end");
+  return given;
 }
 
 }  // namespace
@@ -48,7 +57,7 @@ Validated<MetricRangeQuery> parse_metric_range_query(const QueryParams& params, 
   MetricRangeQuery query;
   auto service = fields.text("service_name", Presence::required, kServiceNameRule);
   query.metric_type = fields.text("metric_type", Presence::optional, kMetricTypeRule);
-  read_range(fields, now, kDefaultMetricRange, query.start, query.end);
+  const GivenBounds given = read_range(fields, now, kDefaultMetricRange, query.start, query.end);
   if (!fields.failed("start") && !fields.failed("end") &&
       query.end - query.start > kMaxMetricRange) {
     fields.fail("start", "must be at most 31 days before end");
@@ -56,6 +65,8 @@ Validated<MetricRangeQuery> parse_metric_range_query(const QueryParams& params, 
   query.page = read_page(fields, CursorKind::metrics, kDefaultMetricLimit, kMaxMetricLimit);
   if (!errors.empty()) return errors;
   query.service_name = std::move(*service);
+  query.recent = !given.start && !given.end && !query.page.after &&
+                 query.page.limit == kDefaultMetricLimit && query.metric_type.has_value();
   return query;
 }
 
@@ -73,11 +84,12 @@ Validated<MetricAggregateQuery> parse_metric_aggregate_query(const QueryParams& 
   }
   std::optional<std::chrono::microseconds> range;
   if (interval) range = default_aggregate_range(*interval);
-  read_range(fields, now, range, query.start, query.end);
+  const GivenBounds given = read_range(fields, now, range, query.start, query.end);
   if (!errors.empty()) return errors;
   query.service_name = std::move(*service);
   query.metric_type = std::move(*type);
   query.interval = *interval;
+  query.fixed_range = given.start && given.end;
   return query;
 }
 

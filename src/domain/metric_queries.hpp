@@ -27,6 +27,9 @@ struct MetricRangeQuery {
   Timestamp start{};  // default end − 1 h
   Timestamp end{};    // default now
   PageRequest page;   // limit 1–10,000 (default 1,000), cursor kind metrics; oldest first
+  // The "recent metrics" of seed 002: one series (metric_type given), the default window (the last
+  // hour: no start, end or cursor) and the default limit. What the recent_metrics cache keeps.
+  bool recent = false;
 };
 // service_name required; start after end -> 422 on start; end − start more than 31 days -> 422 on
 // start.
@@ -40,6 +43,9 @@ struct MetricAggregateQuery {
   BucketInterval interval = BucketInterval::hour;
   Timestamp start{};  // default end − 24 h (hour), 30 days (day), 12 weeks (week)
   Timestamp end{};    // default now
+  // Both start and end given: the answer changes only when points in the range are written (not
+  // with the clock), so the aggregated_metrics cache may keep it.
+  bool fixed_range = false;
 };
 // service_name, metric_type and interval required; start after end -> 422 on start.
 Validated<MetricAggregateQuery> parse_metric_aggregate_query(const QueryParams& params,

@@ -72,7 +72,9 @@ struct SeriesWrite {
   Timestamp first{};
   Timestamp last{};
 };
-using MetricWriteHook = std::function<void(std::span<const SeriesWrite>)>;
+// Awaited after a commit, before the write returns (so a read after the write's answer finds no
+// cached value from before it); must not throw.
+using MetricWriteHook = std::function<Task<void>(std::vector<SeriesWrite>)>;
 
 class MetricWriter {
  public:
@@ -82,7 +84,7 @@ class MetricWriter {
   // is already taken nothing is written and the outcome carries the stored answer instead.
   virtual Task<WriteOutcome> insert(std::span<const domain::MetricRecord> records,
                                     const std::optional<IdempotencyClaim>& claim) = 0;
-  // Called after every commit that wrote points (never for a replay), on the writer's thread.
+  // Awaited after every commit that wrote points (never for a replay), on the writer's thread.
   virtual void add_write_hook(MetricWriteHook hook) = 0;
 };
 

@@ -171,12 +171,21 @@ Task<WriteOutcome> PgMetricWriter::insert(std::span<const domain::MetricRecord> 
 
   outcome.inserted = static_cast<std::int64_t>(records.size());
   const std::int64_t in_default = check_default ? results[results.size() - 2].int64(0, 0) : 0;
-  after_commit(records, to_series_writes(series), in_default);
+  const std::vector<SeriesWrite> writes = to_series_writes(series);
+  after_commit(records, in_default);
+  for (const auto& hook : hooks_) {
+    try {
+      co_await hook(writes);
+    } catch (const std::exception& e) {
+      // The write is committed; a failing listener must not turn it into an error response.
+      obs::log_error("metric write hook failed", {{"error", e.what()}});
+    }
+  }
   co_return outcome;
 }
 
 void PgMetricWriter::after_commit(std::span<const domain::MetricRecord> records,
-                                  std::span<const SeriesWrite> writes, std::int64_t in_default) {
+                                  std::int64_t in_default) {
   static obs::Counter& inserted =
       obs::default_registry()
           .counter("utxoiq_metrics_inserted_rows_total", "Metric points written to system_metrics")
@@ -192,14 +201,6 @@ void PgMetricWriter::after_commit(std::span<const domain::MetricRecord> records,
     obs::log_warn("metric points stored in the DEFAULT partition: no partition covers their time",
                   {{"rows", in_default},
                    {"hint", "`utxoiq-store partitions maintain` moves them into day partitions"}});
-  }
-  for (const auto& hook : hooks_) {
-    try {
-      hook(writes);
-    } catch (const std::exception& e) {
-      // The write is committed; a failing listener must not turn it into an error response.
-      obs::log_error("metric write hook failed", {{"error", e.what()}});
-    }
   }
 }
 

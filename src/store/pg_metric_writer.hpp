@@ -33,8 +33,8 @@ class PgMetricWriter final : public MetricWriter {
   void add_write_hook(MetricWriteHook hook) override;
 
  private:
-  void after_commit(std::span<const domain::MetricRecord> records,
-                    std::span<const SeriesWrite> writes, std::int64_t in_default);
+  // Counters and the DEFAULT-partition report of a committed write.
+  void after_commit(std::span<const domain::MetricRecord> records, std::int64_t in_default);
 
   pg::Pool& pool_;
   const PartitionCoverage& coverage_;

@@ -125,6 +125,41 @@ TEST(MetricAggregateQuery, GivenRangeIsKept) {
   EXPECT_EQ(r->end, parse_rfc3339("2026-01-01T00:00:00Z"));
 }
 
+TEST(MetricRangeQuery, OnlyTheDefaultWindowOfOneSeriesIsTheRecentMetrics) {
+  const auto recent = [](const Params& params) {
+    const auto r = parse_metric_range_query(QueryParams(params), kNow);
+    EXPECT_TRUE(r.ok()) << describe(params);
+    return r.ok() && r->recent;
+  };
+  EXPECT_TRUE(recent({{"service_name", "api"}, {"metric_type", "cpu"}}));
+  EXPECT_FALSE(recent({{"service_name", "api"}}));  // every type of the service
+  EXPECT_FALSE(recent({{"service_name", "api"}, {"metric_type", "cpu"}, {"limit", "10"}}));
+  // The default limit given explicitly is still the default.
+  EXPECT_TRUE(recent({{"service_name", "api"}, {"metric_type", "cpu"}, {"limit", "1000"}}));
+  EXPECT_FALSE(
+      recent({{"service_name", "api"}, {"metric_type", "cpu"}, {"start", "2026-11-22T00:30:00Z"}}));
+  EXPECT_FALSE(
+      recent({{"service_name", "api"}, {"metric_type", "cpu"}, {"end", "2026-11-22T00:30:00Z"}}));
+}
+
+TEST(MetricAggregateQuery, OnlyARangeGivenAtBothEndsIsFixed) {
+  const auto fixed = [](const Params& params) {
+    const auto r = parse_metric_aggregate_query(QueryParams(params), kNow);
+    EXPECT_TRUE(r.ok()) << describe(params);
+    return r.ok() && r->fixed_range;
+  };
+  const Params series{{"service_name", "api"}, {"metric_type", "cpu"}, {"interval", "hour"}};
+  auto with = [&](std::initializer_list<QueryParams::ViewPair> more) {
+    Params params = series;
+    params.insert(params.end(), more);
+    return params;
+  };
+  EXPECT_FALSE(fixed(series));
+  EXPECT_FALSE(fixed(with({{"start", "2026-11-21T00:00:00Z"}})));
+  EXPECT_FALSE(fixed(with({{"end", "2026-11-21T00:00:00Z"}})));
+  EXPECT_TRUE(fixed(with({{"start", "2026-11-20T00:00:00Z"}, {"end", "2026-11-21T00:00:00Z"}})));
+}
+
 TEST(MetricAggregateQuery, NamesEveryInvalidParameter) {
   struct Case {
     Params params;
