@@ -26,3 +26,23 @@ case_backfill_status() {
   done
   path="/api/v1/monitoring/backfill/status?limit=1"; bench_script auth_header "$2"
 }
+
+# Cache (issue 5): the skewed read workload on feedback statistics; after the run, the hit rate of
+# L1 and L2 together as the service counted it (GET /api/v1/monitoring/cache).
+case_feedback_zipf() {
+  path=/api/v1/feedback/stats; bench_script feedback_zipf "$2"
+  zipf_before=$(cache_lookups "$1")
+}
+after_feedback_zipf() {
+  read -r l1h l1m l2h <<<"$(cache_lookups "$1")"
+  read -r b1h b1m b2h <<<"$zipf_before"
+  awk -v h1=$((l1h - b1h)) -v m1=$((l1m - b1m)) -v h2=$((l2h - b2h)) 'BEGIN {
+    n = h1 + m1; if (n == 0) n = 1
+    printf "  feedback_stats lookups %d: L1 hits %.2f%%, L1+L2 hits %.2f%%, database loads %.2f%%\n",
+      h1 + m1, 100 * h1 / n, 100 * (h1 + h2) / n, 100 * (m1 - h2) / n }'
+}
+# "L1 hits, L1 misses, L2 hits" of feedback_stats.
+cache_lookups() {
+  curl -fs -H "Authorization: Bearer $UTXOIQ_BOOTSTRAP_ADMIN_KEY" "$1/api/v1/monitoring/cache" |
+    python3 -c 'import json,sys; c=json.load(sys.stdin)["caches"]["feedback_stats"]; print(c["l1"]["hits"], c["l1"]["misses"], c["l2"]["hits"])'
+}

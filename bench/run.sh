@@ -42,5 +42,6 @@ for c in $cases; do
   if [ -z "$line" ]; then echo "$out"; exit 1; fi
   read -r _ rps p50 p99 errors <<<"$line"
   printf '%-28s %12s %10s %10s %10s\n' "$c" "$rps" "$p50" "$p99" "$errors"
+  if declare -f "after_$c" >/dev/null; then "after_$c" "$base"; fi
   unset lua
 done

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs every Debian package utxoiq-store needs to build, run, test and benchmark.
+# Installs every Debian package utxoiq-store needs to build, run, test and benchmark (python3 is for
+# the benchmark scripts only).
 # Runs apt-get only when something is missing, so it is cheap to call before every build.
 set -euo pipefail
 
@@ -9,7 +10,7 @@ PACKAGES=(
   libpq-dev libhiredis-dev libpg-query-dev
   libspdlog-dev libfmt-dev libcli11-dev libzstd-dev libssl-dev prometheus-cpp-dev
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
-  postgresql-15 postgresql-client-15 postgresql-15-hypopg redis-server wrk curl
+  postgresql-15 postgresql-client-15 postgresql-15-hypopg redis-server wrk curl python3
 )
 
 missing=()
