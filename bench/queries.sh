@@ -8,7 +8,6 @@
 #   usage: bench/queries.sh [--duration 10s] [--days 90] [--series 13] [--step 10]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-bin=${UTXOIQ_BIN:-$root/build/release/utxoiq-store}
 duration=10s days=90 series=13 step=10
 while [ $# -gt 0 ]; do
   case $1 in
@@ -19,20 +18,7 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
-work=$(mktemp -d /tmp/utxoiq-bench.XXXXXX)
-chmod 755 "$work"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-export UTXOIQ_BOOTSTRAP_ADMIN_KEY=bench-admin-key-0123456789abcdef
-"$bin" serve --listen "127.0.0.1:$port" --data-dir "$work/var" --log-level warn >"$work/serve.log" 2>&1 &
-pid=$!
-cleanup() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-for _ in $(seq 1 120); do
-  curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
-  kill -0 "$pid" 2>/dev/null || { cat "$work/serve.log"; exit 1; }
-  sleep 0.5
-done
-pgport=$(sed -n 4p "$work/var/postgres/postmaster.pid")
+source "$root/bench/service.sh"
 psql_cmd=(psql -X -q -h 127.0.0.1 -p "$pgport" -U postgres -d utxoiq -v ON_ERROR_STOP=1)
 
 start_gen=$(date +%s)

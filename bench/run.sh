@@ -6,8 +6,7 @@
 #   usage: bench/run.sh [--duration 10s] [--connections 32] [--threads 1] [--cases "healthz readyz"]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-bin=${UTXOIQ_BIN:-$root/build/release/utxoiq-store}
-duration=10s connections=32 threads=1 cases="healthz readyz metrics"
+duration=10s connections=32 threads=1 cases="healthz readyz feedback_stats feedback_zipf backfill_status feedback_rate"
 while [ $# -gt 0 ]; do
   case $1 in
     --duration) duration=$2; shift 2 ;;
@@ -17,20 +16,7 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
-work=$(mktemp -d /tmp/utxoiq-bench.XXXXXX)
-chmod 755 "$work"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-export UTXOIQ_BOOTSTRAP_ADMIN_KEY=bench-admin-key-0123456789abcdef
-"$bin" serve --listen "127.0.0.1:$port" --data-dir "$work/var" --log-level warn >"$work/serve.log" 2>&1 &
-pid=$!
-cleanup() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-for _ in $(seq 1 120); do
-  curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
-  kill -0 "$pid" 2>/dev/null || { cat "$work/serve.log"; exit 1; }
-  sleep 0.5
-done
-base="http://127.0.0.1:$port"
+source "$root/bench/service.sh"
 source "$root/bench/cases.sh"
 printf '%-28s %12s %10s %10s %10s\n' case requests/s p50_ms p99_ms errors
 for c in $cases; do

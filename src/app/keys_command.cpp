@@ -6,6 +6,7 @@
 #include <iostream>
 #include <optional>
 
+#include "app/command_failures.hpp"
 #include "app/database_target.hpp"
 #include "app/exit_codes.hpp"
 #include "domain/api_key.hpp"
@@ -81,22 +82,13 @@ int revoke(const KeysArgs& args) {
 }  // namespace
 
 int run_keys(const KeysArgs& args) {
-  try {
+  return run_reporting_failures("keys " + args.action, kExitFailure, [&args] {
     if (args.action == "create") return create(args);
     if (args.action == "list") return list(args);
     if (args.action == "revoke") return revoke(args);
     std::cerr << "utxoiq-store: unknown keys action " << args.action << "\n";
-    return kExitUsage;
-  } catch (const EmbeddedStartError& e) {
-    std::cerr << "utxoiq-store: " << e.what() << "\n";
-    return kExitEmbeddedFailed;
-  } catch (const pg::BlockingConnectionError& e) {
-    std::cerr << "utxoiq-store: database: " << e.what() << "\n";
-    return e.sqlstate().empty() ? kExitDatabaseUnreachable : kExitFailure;
-  } catch (const std::exception& e) {
-    std::cerr << "utxoiq-store: keys " << args.action << " failed: " << e.what() << "\n";
-    return kExitFailure;
-  }
+    return static_cast<int>(kExitUsage);
+  });
 }
 
 }  // namespace utxoiq::app

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "app/command_failures.hpp"
 #include "app/database_target.hpp"
 #include "app/exit_codes.hpp"
 #include "ops/migrations.hpp"
@@ -86,22 +87,8 @@ int run_action(const MigrateArgs& args) {
 }  // namespace
 
 int run_migrate(const MigrateArgs& args) {
-  try {
-    return run_action(args);
-  } catch (const EmbeddedStartError& e) {
-    std::cerr << "utxoiq-store: " << e.what() << "\n";
-    return kExitEmbeddedFailed;
-  } catch (const pg::BlockingConnectionError& e) {
-    std::cerr << "utxoiq-store: database: " << e.what() << "\n";
-    // No SQLSTATE: the failure was reaching the server, not a statement.
-    return e.sqlstate().empty() ? kExitDatabaseUnreachable : kExitMigrationFailed;
-  } catch (const std::invalid_argument& e) {
-    std::cerr << "utxoiq-store: " << e.what() << "\n";
-    return kExitUsage;
-  } catch (const std::exception& e) {
-    std::cerr << "utxoiq-store: migrate " << args.action << " failed: " << e.what() << "\n";
-    return kExitMigrationFailed;
-  }
+  return run_reporting_failures("migrate " + args.action, kExitMigrationFailed,
+                                [&args] { return run_action(args); });
 }
 
 }  // namespace utxoiq::app

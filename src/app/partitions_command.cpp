@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "app/command_failures.hpp"
 #include "app/database_target.hpp"
 #include "app/exit_codes.hpp"
 #include "ops/partitions.hpp"
@@ -40,20 +41,11 @@ int maintain(const PartitionsArgs& args) {
 }  // namespace
 
 int run_partitions(const PartitionsArgs& args) {
-  try {
+  return run_reporting_failures("partitions " + args.action, kExitFailure, [&args] {
     if (args.action == "maintain") return maintain(args);
     std::cerr << "utxoiq-store: unknown partitions action " << args.action << "\n";
-    return kExitUsage;
-  } catch (const EmbeddedStartError& e) {
-    std::cerr << "utxoiq-store: " << e.what() << "\n";
-    return kExitEmbeddedFailed;
-  } catch (const pg::BlockingConnectionError& e) {
-    std::cerr << "utxoiq-store: database: " << e.what() << "\n";
-    return e.sqlstate().empty() ? kExitDatabaseUnreachable : kExitFailure;
-  } catch (const std::exception& e) {
-    std::cerr << "utxoiq-store: partitions " << args.action << " failed: " << e.what() << "\n";
-    return kExitFailure;
-  }
+    return static_cast<int>(kExitUsage);
+  });
 }
 
 }  // namespace utxoiq::app

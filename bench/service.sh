@@ -1,0 +1,20 @@
+# Sourced by the load benchmarks: starts a Release build of the service on its own embedded
+# PostgreSQL and Redis in a fresh temporary directory, waits until it is ready, and stops it and
+# removes the directory when the script exits. Sets: work (the directory), port, base (the URL),
+# pid, pgport (the embedded PostgreSQL's port), UTXOIQ_BOOTSTRAP_ADMIN_KEY (the admin key).
+bin=${UTXOIQ_BIN:-$root/build/release/utxoiq-store}
+work=$(mktemp -d /tmp/utxoiq-bench.XXXXXX)
+chmod 755 "$work"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+export UTXOIQ_BOOTSTRAP_ADMIN_KEY=bench-admin-key-0123456789abcdef
+"$bin" serve --listen "127.0.0.1:$port" --data-dir "$work/var" --log-level warn >"$work/serve.log" 2>&1 &
+pid=$!
+cleanup() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+for _ in $(seq 1 120); do
+  curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
+  kill -0 "$pid" 2>/dev/null || { cat "$work/serve.log"; exit 1; }
+  sleep 0.5
+done
+base="http://127.0.0.1:$port"
+pgport=$(sed -n 4p "$work/var/postgres/postmaster.pid")
