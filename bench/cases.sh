@@ -38,8 +38,8 @@ after_feedback_zipf() {
   read -r b1h b1m b2h <<<"$zipf_before"
   awk -v h1=$((l1h - b1h)) -v m1=$((l1m - b1m)) -v h2=$((l2h - b2h)) 'BEGIN {
     n = h1 + m1; if (n == 0) n = 1
-    printf "  feedback_stats lookups %d: L1 hits %.2f%%, L1+L2 hits %.2f%%, database loads %.2f%%\n",
-      h1 + m1, 100 * h1 / n, 100 * (h1 + h2) / n, 100 * (m1 - h2) / n }'
+    printf "  feedback_stats reads %d: L1 hits %.2f%%, L1+L2 hits %.2f%%\n",
+      h1 + m1, 100 * h1 / n, 100 * (h1 + h2) / n }'
 }
 # "L1 hits, L1 misses, L2 hits" of feedback_stats.
 cache_lookups() {

@@ -1,10 +1,15 @@
 #pragma once
 // Feedback statistics through the cache (requirement 4): a FeedbackStatsReader in front of the
 // repository's, so the handlers do not change. `stats_json` (what GET /feedback/stats sends) and
-// `stats` read L1, then Redis, then the database
-// (one load per insight at a time) under feedback:stats:{insight_id} for 1 h; `invalidator()` is
-// the repository's change listener that drops the entries of the insights a write changed, on this
-// instance at once and on the others within 1 s (cache_set.hpp).
+// `stats` read L1, then Redis, then the database (one load per insight at a time) under
+// feedback:stats:{insight_id} for 1 h.
+//
+// `invalidator()` is the repository's change listener. It drops the entries of the insights a
+// write changed, on this instance at once and on the others within 1 s (cache_set.hpp), and, for a
+// write to one insight (rate, comment, flag), loads the new statistics into L1 and Redis before
+// the write answers (write-through): the insight just written is the one about to be read, and
+// without this every write would turn the next read of a popular insight into a database load.
+// Erasures touch many insights and only invalidate.
 //
 // stats_batch goes to the database in one indexed query for all ids: up to 500 single-key loads
 // on a cold cache would cost more round trips than the batch saves.

@@ -85,10 +85,16 @@ namespace {
 
 using Core = TwoLevelCache::Core;
 
+// Why a load runs: for a read that missed, to refresh a hot entry before it expires, or to reload
+// an entry a write just invalidated (write-through; no read asked, so no lookup is counted).
+enum class Purpose { read, refresh, reload };
+
 // The load itself: L2, else the loader; fills L2 (guarded) and L1 (unless invalidated meanwhile).
 // Records the outcome in the flight and wakes its waiters; never throws.
 Task<void> fly(std::shared_ptr<Core> core, std::string key, std::shared_ptr<Flight> flight,
-               TwoLevelCache::Loader loader, bool refresh) {
+               TwoLevelCache::Loader loader, Purpose purpose) {
+  const bool refresh = purpose == Purpose::refresh;
+  const bool counted = purpose != Purpose::reload;
   // Taken before anything is read: an invalidation of this key's shard from here on makes the
   // L1 put below a no-op.
   const InvalidationToken token = core->l1.invalidation_token(key);
@@ -105,15 +111,15 @@ Task<void> fly(std::shared_ptr<Core> core, std::string key, std::shared_ptr<Flig
         // A refresh wants a value that will outlive the one it replaces: an L2 entry about to
         // expire itself is reloaded (and L2 refilled) too.
         if (found.value && !(refresh && found.ttl_left <= core->refresh_window)) {
-          core->l2_hits.inc();
+          if (counted) core->l2_hits.inc();
           value = std::make_shared<const std::string>(std::move(*found.value));
           l1_ttl = std::min(l1_ttl, found.ttl_left);
-        } else {
+        } else if (counted) {
           core->l2_misses.inc();
         }
       } catch (const std::exception& e) {
         core->l2_errors.inc();
-        core->l2_misses.inc();
+        if (counted) core->l2_misses.inc();
         guard.reset();  // no guard, no fill: we cannot tell whether L2 is fresh
         obs::log_debug("cache L2 lookup failed",
                        {{"cache", core->options.name}, {"error", e.what()}});
@@ -169,7 +175,7 @@ Task<std::optional<CachedValue>> join(std::shared_ptr<Flight> flight) {
 
 Task<void> refresh_in_background(std::shared_ptr<Core> core, std::string key,
                                  std::shared_ptr<Flight> flight, TwoLevelCache::Loader loader) {
-  co_await fly(core, key, flight, std::move(loader), true);
+  co_await fly(core, key, flight, std::move(loader), Purpose::refresh);
   if (flight->error) {
     try {
       std::rethrow_exception(flight->error);
@@ -211,9 +217,19 @@ Task<std::optional<CachedValue>> TwoLevelCache::get_or_load(std::string key, Loa
   auto flight = std::make_shared<Flight>();
   flight->tags = std::move(tags);
   core->flights.emplace(key, flight);
-  co_await fly(core, key, flight, std::move(loader), false);
+  co_await fly(core, key, flight, std::move(loader), Purpose::read);
   if (flight->error) std::rethrow_exception(flight->error);
   co_return flight->result;
+}
+
+Task<void> TwoLevelCache::reload(std::string key, Loader loader, std::vector<std::string> tags) {
+  auto core = core_;
+  if (core->flights.contains(key)) co_return;  // a load begun after the invalidation fills it
+  auto flight = std::make_shared<Flight>();
+  flight->tags = std::move(tags);
+  core->flights.emplace(key, flight);
+  co_await fly(core, key, flight, std::move(loader), Purpose::reload);
+  if (flight->error) std::rethrow_exception(flight->error);
 }
 
 Task<void> TwoLevelCache::invalidate(std::vector<std::string> keys, std::vector<std::string> tags) {

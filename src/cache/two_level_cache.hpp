@@ -109,6 +109,12 @@ class TwoLevelCache {
   Task<std::optional<CachedValue>> get_or_load(std::string key, Loader loader,
                                                std::vector<std::string> tags = {});
 
+  // Write-through, after invalidate(): loads `key` now and stores it in L1 and L2 (the same fill
+  // guard as a read's), so the next read of what was just written is a hit. Counts no lookup (no
+  // read asked for it); does nothing when a load of the key is already under way. Throws what the
+  // loader throws.
+  Task<void> reload(std::string key, Loader loader, std::vector<std::string> tags = {});
+
   // After a write: drops the keys and every entry carrying a tag here at once, then in L2 and in
   // every other instance's L1. Never throws (see invalidate_everywhere).
   Task<void> invalidate(std::vector<std::string> keys, std::vector<std::string> tags = {});

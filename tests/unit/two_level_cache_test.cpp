@@ -131,6 +131,27 @@ TEST_F(TwoLevelCacheTest, MissLoadsOnceThenHitsNeverLoad) {
   EXPECT_EQ(l2_.value_of("k"), "v1");  // filled on the way
 }
 
+TEST_F(TwoLevelCacheTest, ReloadAfterAWriteMakesTheNextReadAHitOnEveryLevel) {
+  TwoLevelCache a(options(), context(&l2_));
+  TwoLevelCache b(options(), context(&l2_));
+  db_["k"] = "v1";
+  EXPECT_EQ(get(a, "k"), "v1");
+  db_["k"] = "v2";  // the write
+  run_task(io_, a.invalidate({"k"}));
+  run_task(io_, a.reload("k", loader("k")));
+  EXPECT_EQ(loads_, 2);
+  const auto before = a.stats();
+  EXPECT_EQ(get(a, "k"), "v2");  // L1 hit on the writer
+  EXPECT_EQ(loads_, 2);
+  EXPECT_EQ(a.stats().l1.hits, before.l1.hits + 1);
+  // A reload is no lookup: the writer's figures count only the reads.
+  EXPECT_EQ(before.l1.misses, 1u);
+  EXPECT_EQ(before.l2.misses, 1u);
+  EXPECT_EQ(get(b, "k"), "v2");  // another instance: an L2 hit
+  EXPECT_EQ(loads_, 2);
+  EXPECT_EQ(b.stats().l2.hits, 1u);
+}
+
 TEST_F(TwoLevelCacheTest, AnotherInstanceFindsTheValueInL2) {
   TwoLevelCache a(options(), context(&l2_));
   TwoLevelCache b(options(), context(&l2_));
