@@ -5,7 +5,6 @@
 #include <stdexcept>
 
 #include "cache/cache_keys.hpp"
-#include "obs/logging.hpp"
 #include "util/json_text.hpp"
 
 namespace utxoiq::api {
@@ -60,16 +59,11 @@ store::FeedbackChangeListener CachedFeedbackStats::invalidator() {
   return [this](std::vector<std::string> insight_ids) -> Task<void> {
     co_await caches_.invalidate(keys_of(insight_ids));
     if (insight_ids.size() != 1) co_return;
+    // Write-through, in the background: the next read is a hit (or joins the load).
     const std::string& id = insight_ids.front();
     std::vector<std::string> tags{cache::insight_tag(id)};
-    try {
-      // Write-through: the next read is a hit.
-      co_await caches_.feedback_stats().reload(cache::feedback_stats_key(id),
-                                               loader_for(&database_, id), std::move(tags));
-    } catch (const std::exception& e) {
-      // The write has committed and its entry is gone; the next read loads it instead.
-      obs::log_debug("feedback stats write-through failed", {{"error", e.what()}});
-    }
+    co_await caches_.feedback_stats().reload(cache::feedback_stats_key(id),
+                                             loader_for(&database_, id), std::move(tags));
   };
 }
 

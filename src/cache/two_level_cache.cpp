@@ -173,9 +173,10 @@ Task<std::optional<CachedValue>> join(std::shared_ptr<Flight> flight) {
   co_return flight->result;
 }
 
-Task<void> refresh_in_background(std::shared_ptr<Core> core, std::string key,
-                                 std::shared_ptr<Flight> flight, TwoLevelCache::Loader loader) {
-  co_await fly(core, key, flight, std::move(loader), Purpose::refresh);
+Task<void> load_in_background(std::shared_ptr<Core> core, std::string key,
+                              std::shared_ptr<Flight> flight, TwoLevelCache::Loader loader,
+                              Purpose purpose) {
+  co_await fly(core, key, flight, std::move(loader), purpose);
   if (flight->error) {
     try {
       std::rethrow_exception(flight->error);
@@ -206,7 +207,8 @@ Task<std::optional<CachedValue>> TwoLevelCache::get_or_load(std::string key, Loa
       core->flights.emplace(key, flight);
       core->refreshes.inc();
       asio::co_spawn(co_await asio::this_coro::executor,
-                     refresh_in_background(core, key, flight, std::move(loader)), asio::detached);
+                     load_in_background(core, key, flight, std::move(loader), Purpose::refresh),
+                     asio::detached);
     }
     co_return hit->value;
   }
@@ -228,8 +230,10 @@ Task<void> TwoLevelCache::reload(std::string key, Loader loader, std::vector<std
   auto flight = std::make_shared<Flight>();
   flight->tags = std::move(tags);
   core->flights.emplace(key, flight);
-  co_await fly(core, key, flight, std::move(loader), Purpose::reload);
-  if (flight->error) std::rethrow_exception(flight->error);
+  asio::co_spawn(
+      co_await asio::this_coro::executor,
+      load_in_background(core, std::move(key), flight, std::move(loader), Purpose::reload),
+      asio::detached);
 }
 
 Task<void> TwoLevelCache::invalidate(std::vector<std::string> keys, std::vector<std::string> tags) {

@@ -109,10 +109,11 @@ class TwoLevelCache {
   Task<std::optional<CachedValue>> get_or_load(std::string key, Loader loader,
                                                std::vector<std::string> tags = {});
 
-  // Write-through, after invalidate(): loads `key` now and stores it in L1 and L2 (the same fill
-  // guard as a read's), so the next read of what was just written is a hit. Counts no lookup (no
-  // read asked for it); does nothing when a load of the key is already under way. Throws what the
-  // loader throws.
+  // Write-through, after invalidate(): starts loading `key` in the background and returns at once;
+  // the value goes into L1 and L2 (the same fill guard as a read's), so the next read of what was
+  // just written is a hit, or joins the load if it comes first. Counts no lookup (no read asked
+  // for it); does nothing when a load of the key is already under way. Never throws: a failed load
+  // is logged and leaves the key to the next read.
   Task<void> reload(std::string key, Loader loader, std::vector<std::string> tags = {});
 
   // After a write: drops the keys and every entry carrying a tag here at once, then in L2 and in

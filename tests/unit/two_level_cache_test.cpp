@@ -138,7 +138,8 @@ TEST_F(TwoLevelCacheTest, ReloadAfterAWriteMakesTheNextReadAHitOnEveryLevel) {
   EXPECT_EQ(get(a, "k"), "v1");
   db_["k"] = "v2";  // the write
   run_task(io_, a.invalidate({"k"}));
-  run_task(io_, a.reload("k", loader("k")));
+  run_task(io_, a.reload("k", loader("k")));  // returns at once; the load runs in the background
+  poll();
   EXPECT_EQ(loads_, 2);
   const auto before = a.stats();
   EXPECT_EQ(get(a, "k"), "v2");  // L1 hit on the writer
@@ -150,6 +151,27 @@ TEST_F(TwoLevelCacheTest, ReloadAfterAWriteMakesTheNextReadAHitOnEveryLevel) {
   EXPECT_EQ(get(b, "k"), "v2");  // another instance: an L2 hit
   EXPECT_EQ(loads_, 2);
   EXPECT_EQ(b.stats().l2.hits, 1u);
+}
+
+TEST_F(TwoLevelCacheTest, AReadDuringAReloadJoinsItInsteadOfLoadingAgain) {
+  TwoLevelCache cache(options(), context(&l2_));
+  db_["k"] = "v1";
+  EXPECT_EQ(get(cache, "k"), "v1");
+  db_["k"] = "v2";
+  run_task(io_, cache.invalidate({"k"}));
+  gate_.close();
+  run_task(io_, cache.reload("k", loader("k")));
+  std::optional<std::string> read;
+  bool done = false;
+  spawn_get(cache, "k", read, done);
+  poll();
+  EXPECT_FALSE(done);  // waiting for the reload
+  gate_.open();
+  poll();
+  EXPECT_TRUE(done);
+  EXPECT_EQ(read, "v2");
+  EXPECT_EQ(loads_, 2);
+  EXPECT_EQ(cache.stats().coalesced, 1u);
 }
 
 TEST_F(TwoLevelCacheTest, AnotherInstanceFindsTheValueInL2) {
