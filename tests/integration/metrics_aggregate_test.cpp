@@ -199,14 +199,14 @@ TEST_F(MetricsAggregate, AnswersAreTheSameOnceRowsMovedFromDefaultIntoDayPartiti
   ASSERT_EQ(sql_count(url, "SELECT count(*) FROM system_metrics_default"), 0);
   // The boundary points are in the partitions of their own day.
   EXPECT_EQ(sql_value(url,
-                       "SELECT tableoid::regclass::text FROM system_metrics WHERE "
-                       "metric_type = 'latency' AND service_name = 'api' AND \"timestamp\" = '" +
-                           iso(monday_ - 1us) + "'"),
+                      "SELECT tableoid::regclass::text FROM system_metrics WHERE "
+                      "metric_type = 'latency' AND service_name = 'api' AND \"timestamp\" = '" +
+                          iso(monday_ - 1us) + "'"),
             ops::day_partition_name(floor<days>(monday_ - 1us)));
   EXPECT_EQ(sql_value(url,
-                       "SELECT tableoid::regclass::text FROM system_metrics WHERE "
-                       "metric_type = 'latency' AND service_name = 'api' AND \"timestamp\" = '" +
-                           iso(monday_) + "'"),
+                      "SELECT tableoid::regclass::text FROM system_metrics WHERE "
+                      "metric_type = 'latency' AND service_name = 'api' AND \"timestamp\" = '" +
+                          iso(monday_) + "'"),
             ops::day_partition_name(floor<days>(monday_)));
   for (const char* interval : {"hour", "day", "week"}) {
     for (const auto& [start, end] : ranges()) expect_matches(interval, start, end);

@@ -56,8 +56,8 @@ TEST(MetricsDefaultPartition, AWriteForADayWithoutPartitionIsStoredReportedAndMo
   EXPECT_EQ(sql_count(url, "SELECT count(*) FROM system_metrics_default"), 0);
   EXPECT_EQ(sql_count(url, "SELECT count(*) FROM " + ops::day_partition_name(old_day)), 2);
   EXPECT_EQ(sql_value(url,
-                       "SELECT pg_get_expr(c.relpartbound, c.oid) FROM pg_class c "
-                       "WHERE relname = 'system_metrics_default'"),
+                      "SELECT pg_get_expr(c.relpartbound, c.oid) FROM pg_class c "
+                      "WHERE relname = 'system_metrics_default'"),
             "DEFAULT");  // attached again
   // Every point is still there, through the API.
   const auto range = client.get(

@@ -64,7 +64,7 @@ TEST_F(MetricsIngest, OnePointIsStoredAndEchoedWithANewTimeOrderedId) {
   const std::string row = "id = '" + id->to_string() + "'";
   EXPECT_EQ(stored(row), 1);
   EXPECT_EQ(sql_value(service_.database_url(),
-                       "SELECT metadata->>'path' FROM system_metrics WHERE " + row),
+                      "SELECT metadata->>'path' FROM system_metrics WHERE " + row),
             "a\\b\t\"c\"");
 }
 
@@ -109,7 +109,7 @@ TEST_F(MetricsIngest, BatchInsertsEveryPointAndAnswersTheCount) {
   EXPECT_EQ(response.body, R"({"inserted":2500})"sv);
   EXPECT_EQ(stored("service_name = 'ingest'"), 2500);
   EXPECT_EQ(sql_value(service_.database_url(),
-                       "SELECT sum(metric_value) FROM system_metrics WHERE metric_type = 'cpu'"),
+                      "SELECT sum(metric_value) FROM system_metrics WHERE metric_type = 'cpu'"),
             "781250");  // 0.5 * (1 + 3 + ... + 2499) = 0.5 * 1250^2
   // Ids are distinct UUIDv7s made by the service.
   EXPECT_EQ(sql_count(service_.database_url(), "SELECT count(DISTINCT id) FROM system_metrics"),
@@ -173,9 +173,9 @@ TEST_F(MetricsIngest, WritesKeepTheHourlyRollupsExact) {
             201);
   const auto rollup = [&](const std::string& type, Timestamp hour) {
     return sql_value(service_.database_url(),
-                      "SELECT count || ' ' || sum || ' ' || min || ' ' || max "
-                      "FROM system_metrics_hourly WHERE service_name = 'svc' AND metric_type = '" +
-                          type + "' AND bucket_start = '" + iso(hour) + "'")
+                     "SELECT count || ' ' || sum || ' ' || min || ' ' || max "
+                     "FROM system_metrics_hourly WHERE service_name = 'svc' AND metric_type = '" +
+                         type + "' AND bucket_start = '" + iso(hour) + "'")
         .value_or("");
   };
   EXPECT_EQ(rollup("cpu", hour_), "4 -11 -32 16");

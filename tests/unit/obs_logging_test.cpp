@@ -9,8 +9,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
-#include "util/json_escape.hpp"
 #include "obs/logging.hpp"
+#include "util/json_escape.hpp"
 
 namespace utxoiq::obs {
 namespace {
