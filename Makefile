@@ -5,16 +5,23 @@ ASAN_DIR   ?= build/asan
 JOBS       ?= $(shell nproc)
 ARGS       ?=
 
-.PHONY: setup build run test test-sanitize bench format clean
+.PHONY: setup configure build build-service run test test-sanitize bench format clean
 
 setup:
 	@bash scripts/setup.sh
 
-build: setup
+configure: setup
 	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DUTXOIQ_WERROR=ON >/dev/null
+
+# Everything: the service, the tests and the benchmarks.
+build: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
-run: build
+# The service alone: what `make run` needs (no tests, no benchmarks to compile first).
+build-service: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target utxoiq-store
+
+run: build-service
 	$(BUILD_DIR)/utxoiq-store serve $(ARGS)
 
 test: build

@@ -35,6 +35,12 @@ std::vector<std::string> keys_of(const std::vector<std::string>& insight_ids) {
   return keys;
 }
 
+// Write-through only for a key this instance is reading (asked before the invalidation drops
+// it); any other key is loaded by the first read that wants it, if one ever does.
+bool worth_reloading(const cache::TwoLevelCache& cache, const std::vector<std::string>& ids) {
+  return ids.size() == 1 && cache.held_here(cache::feedback_stats_key(ids.front()));
+}
+
 }  // namespace
 
 Task<std::string> CachedFeedbackStats::stats_json(const std::string& insight_id) {
@@ -57,9 +63,10 @@ Task<std::vector<domain::FeedbackStats>> CachedFeedbackStats::stats_batch(
 
 store::FeedbackChangeListener CachedFeedbackStats::invalidator() {
   return [this](std::vector<std::string> insight_ids) -> Task<void> {
+    const bool reread = worth_reloading(caches_.feedback_stats(), insight_ids);
     co_await caches_.invalidate(keys_of(insight_ids));
-    if (insight_ids.size() != 1) co_return;
-    // Write-through, in the background: the next read is a hit (or joins the load).
+    if (!reread) co_return;
+    // In the background: the next read is a hit (or joins the load).
     const std::string& id = insight_ids.front();
     std::vector<std::string> tags{cache::insight_tag(id)};
     co_await caches_.feedback_stats().reload(cache::feedback_stats_key(id),

@@ -236,6 +236,11 @@ Task<void> TwoLevelCache::reload(std::string key, Loader loader, std::vector<std
       asio::detached);
 }
 
+bool TwoLevelCache::held_here(std::string_view key) const {
+  const Core& core = *core_;
+  return core.l1.contains(key) || core.flights.contains(std::string(key));
+}
+
 Task<void> TwoLevelCache::invalidate(std::vector<std::string> keys, std::vector<std::string> tags) {
   TwoLevelCache* const self[] = {this};
   co_await invalidate_everywhere(core_->context, self, std::move(keys), std::move(tags));

@@ -35,6 +35,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cache/l1_cache.hpp"
@@ -115,6 +116,11 @@ class TwoLevelCache {
   // for it); does nothing when a load of the key is already under way. Never throws: a failed load
   // is logged and leaves the key to the next read.
   Task<void> reload(std::string key, Loader loader, std::vector<std::string> tags = {});
+
+  // Whether this instance holds `key` in L1 (live) or is loading it; changes nothing. A write asks
+  // before its invalidation, to reload only what this instance is reading: a key nobody read here
+  // is left to the first read that wants it.
+  bool held_here(std::string_view key) const;
 
   // After a write: drops the keys and every entry carrying a tag here at once, then in L2 and in
   // every other instance's L1. Never throws (see invalidate_everywhere).

@@ -6,7 +6,10 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <chrono>
+#include <stdexcept>
 #include <string>
+#include <thread>
 
 #include "support/api_helpers.hpp"
 #include "support/service_under_test.hpp"
@@ -29,6 +32,15 @@ std::int64_t l1_hits(HttpClient& client, const std::string& cache) {
       .at("l1")
       .at("hits")
       .as_int64();
+}
+
+// The feedback_stats cache's loader calls so far, from /metrics.
+double feedback_stats_loads(HttpClient& client) {
+  const std::string name = "utxoiq_cache_loads_total{cache=\"feedback_stats\"} ";
+  const std::string body = client.get("/metrics").body;
+  const auto at = body.find(name);
+  if (at == std::string::npos) throw std::runtime_error("no " + name + "in /metrics");
+  return std::stod(body.substr(at + name.size()));
 }
 
 TEST(CachedReads, ARepeatedStatsReadIsAnL1HitThatDoesNotReadTheDatabase) {
@@ -61,6 +73,38 @@ TEST(CachedReads, AFeedbackWriteIsVisibleToTheNextReadOnTheSameInstance) {
   const auto stats = get_ok(client, "/api/v1/feedback/stats?insight_id=cached-2");
   EXPECT_EQ(stats.at("total_ratings").as_int64(), 1);
   EXPECT_EQ(stats.at("average_rating").as_double(), 4.0);
+}
+
+TEST(CachedReads, AWriteReloadsTheStatsOfAnInsightThisInstanceReadsAndNoOther) {
+  ServiceUnderTest service;
+  auto client = service.client();
+  const double loads_at_start = feedback_stats_loads(client);
+
+  // Nobody read it here: the write invalidates and loads nothing.
+  post_ok(client, "/api/v1/feedback/rate",
+          {{"insight_id", "never-read"}, {"user_id", "u1"}, {"rating", 3}}, 201);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // time for a reload to show
+  EXPECT_EQ(feedback_stats_loads(client), loads_at_start);
+
+  // Read here: the write reloads it in the background, and the next read is an L1 hit.
+  EXPECT_EQ(
+      get_ok(client, "/api/v1/feedback/stats?insight_id=read-here").at("total_ratings").as_int64(),
+      0);
+  EXPECT_EQ(feedback_stats_loads(client), loads_at_start + 1);
+  post_ok(client, "/api/v1/feedback/rate",
+          {{"insight_id", "read-here"}, {"user_id", "u1"}, {"rating", 5}}, 201);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (feedback_stats_loads(client) < loads_at_start + 2 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(feedback_stats_loads(client), loads_at_start + 2);
+  const auto hits_before = l1_hits(client, "feedback_stats");
+  EXPECT_EQ(
+      get_ok(client, "/api/v1/feedback/stats?insight_id=read-here").at("total_ratings").as_int64(),
+      1);
+  EXPECT_EQ(l1_hits(client, "feedback_stats"), hits_before + 1);
+  EXPECT_EQ(feedback_stats_loads(client), loads_at_start + 2);
 }
 
 TEST(CachedReads, AnErasureIsVisibleInTheCachedStatsOfEveryInsightConcerned) {

@@ -153,6 +153,28 @@ TEST_F(TwoLevelCacheTest, ReloadAfterAWriteMakesTheNextReadAHitOnEveryLevel) {
   EXPECT_EQ(b.stats().l2.hits, 1u);
 }
 
+TEST_F(TwoLevelCacheTest, HeldHereMeansInL1OrBeingLoadedAndChangesNothing) {
+  TwoLevelCache cache(options(), context(&l2_));
+  db_["k"] = "v1";
+  EXPECT_FALSE(cache.held_here("k"));  // never read here
+  gate_.close();
+  std::optional<std::string> read;
+  bool done = false;
+  spawn_get(cache, "k", read, done);
+  poll();
+  EXPECT_TRUE(cache.held_here("k"));  // being loaded
+  gate_.open();
+  poll();
+  ASSERT_TRUE(done);
+  EXPECT_TRUE(cache.held_here("k"));  // in L1
+  const auto before = cache.stats();
+  EXPECT_TRUE(cache.held_here("k"));
+  EXPECT_EQ(cache.stats().l1.hits, before.l1.hits);  // asking is no lookup
+  EXPECT_EQ(cache.stats().l1.misses, before.l1.misses);
+  run_task(io_, cache.invalidate({"k"}));
+  EXPECT_FALSE(cache.held_here("k"));
+}
+
 TEST_F(TwoLevelCacheTest, AReadDuringAReloadJoinsItInsteadOfLoadingAgain) {
   TwoLevelCache cache(options(), context(&l2_));
   db_["k"] = "v1";
