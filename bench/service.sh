@@ -2,12 +2,13 @@
 # PostgreSQL and Redis in a fresh temporary directory, waits until it is ready, and stops it and
 # removes the directory when the script exits. Sets: work (the directory), port, base (the URL),
 # pid, pgport (the embedded PostgreSQL's port), UTXOIQ_BOOTSTRAP_ADMIN_KEY (the admin key).
+# UTXOIQ_SERVE_ARGS adds flags to `serve` for an experiment (e.g. "--no-redis").
 bin=${UTXOIQ_BIN:-$root/build/release/utxoiq-store}
 work=$(mktemp -d /tmp/utxoiq-bench.XXXXXX)
 chmod 755 "$work"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 export UTXOIQ_BOOTSTRAP_ADMIN_KEY=bench-admin-key-0123456789abcdef
-"$bin" serve --listen "127.0.0.1:$port" --data-dir "$work/var" --log-level warn >"$work/serve.log" 2>&1 &
+"$bin" serve --listen "127.0.0.1:$port" --data-dir "$work/var" --log-level warn ${UTXOIQ_SERVE_ARGS:-} >"$work/serve.log" 2>&1 &
 pid=$!
 cleanup() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
