@@ -38,6 +38,7 @@ int create(const KeysArgs& args) {
       store::insert_api_key(connection, new_uuid_v7(), domain::api_key_hash(key), *role, name);
   std::printf("id: %s\nrole: %s\nname: %s\nkey: %s\n", record.id.c_str(), record.role.c_str(),
               record.name.value_or("-").c_str(), key.c_str());
+  std::fflush(stdout);  // the key before the advice, when both go to one terminal or file
   std::cerr << "Store the key now: it is shown only this once (only its hash is kept).\n";
   return kExitOk;
 }
