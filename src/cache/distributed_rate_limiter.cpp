@@ -1,7 +1,9 @@
 // The sliding-window script and its fallback; see distributed_rate_limiter.hpp.
 #include "cache/distributed_rate_limiter.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <optional>
 #include <vector>
 
 #include "cache/cache_keys.hpp"
@@ -80,41 +82,69 @@ Task<resilience::RateLimitDecision> DistributedRateLimiter::acquire(std::string 
   if (admin) co_return fallback_.acquire(key, true);  // counted nowhere, Redis not needed
   const bool usable = redis_.state() == RedisState::up &&
                       redis_.breaker().state() != resilience::BreakerState::open;
-  if (usable) {
-    const std::vector<std::string> keys{
-        options_.key_prefix + "ratelimit:key:" + escape_key_part(key),
-        options_.key_prefix + "ratelimit:global"};
-    const auto window_us =
-        std::chrono::duration_cast<std::chrono::microseconds>(options_.limits.window).count();
-    const std::vector<std::string> args{
-        std::to_string(window_us), std::to_string(options_.limits.per_key_limit),
-        std::to_string(options_.limits.global_limit), member_prefix_ + std::to_string(++sequence_),
-        options_.redis_clock ? std::to_string(microseconds_since_epoch(options_.redis_clock()))
-                             : std::string()};
-    try {
-      const RedisReply reply = co_await kSlidingWindow.run(redis_, keys, args);
-      if (reply.is_array() && reply.elements.size() == 3 && reply.elements[0].as_integer() &&
-          reply.elements[1].as_integer() && reply.elements[2].as_integer()) {
-        redis_decisions_.fetch_add(1, std::memory_order_relaxed);
-        resilience::RateLimitDecision decision;
-        decision.limit = options_.limits.per_key_limit;
-        decision.allowed = *reply.elements[0].as_integer() == 1;
-        decision.remaining = static_cast<std::uint32_t>(*reply.elements[1].as_integer());
-        const std::int64_t wait = at_least_one_second(*reply.elements[2].as_integer());
-        decision.reset_seconds = wait;
-        decision.retry_after_seconds = decision.allowed ? 0 : wait;
-        co_return decision;
-      }
-      obs::log_warn("rate limiter: unexpected reply from Redis; using the in-process limits",
-                    {{"reply", reply.describe().substr(0, 200)}});
-    } catch (const std::exception& e) {
-      obs::log_debug("rate limiter: Redis unavailable; using the in-process limits",
-                     {{"error", e.what()}});
-    }
-    redis_errors_.fetch_add(1, std::memory_order_relaxed);
+  if (!usable) co_return decide_in_process(key);
+  // Just after an outage the in-process log holds admissions Redis never saw: for one window a
+  // request must pass both (the in-process check first, so a refusal costs no round trip).
+  const bool recovering = options_.fallback_clock() < recovering_until_;
+  std::optional<resilience::RateLimitDecision> local;
+  if (recovering) {
+    local = fallback_.acquire(key, false);
+    if (!local->allowed) co_return *local;
   }
+  std::optional<resilience::RateLimitDecision> shared = co_await decide_in_redis(key);
+  if (!shared) {
+    redis_errors_.fetch_add(1, std::memory_order_relaxed);
+    if (local) co_return *local;  // already decided and counted in process
+    co_return decide_in_process(key);
+  }
+  redis_decisions_.fetch_add(1, std::memory_order_relaxed);
+  if (local) {
+    shared->remaining = std::min(shared->remaining, local->remaining);
+  } else if (shared->allowed) {
+    // Mirrored in process, so that if Redis goes away the fallback starts from what this
+    // instance admitted in the last window instead of from nothing.
+    fallback_.acquire(key, false);
+  }
+  co_return *shared;
+}
+
+resilience::RateLimitDecision DistributedRateLimiter::decide_in_process(const std::string& key) {
+  recovering_until_ = options_.fallback_clock() + options_.limits.window;
   fallback_decisions_.fetch_add(1, std::memory_order_relaxed);
-  co_return fallback_.acquire(key, false);
+  return fallback_.acquire(key, false);
+}
+
+Task<std::optional<resilience::RateLimitDecision>> DistributedRateLimiter::decide_in_redis(
+    const std::string& key) {
+  const std::vector<std::string> keys{options_.key_prefix + "ratelimit:key:" + escape_key_part(key),
+                                      options_.key_prefix + "ratelimit:global"};
+  const auto window_us =
+      std::chrono::duration_cast<std::chrono::microseconds>(options_.limits.window).count();
+  const std::vector<std::string> args{
+      std::to_string(window_us), std::to_string(options_.limits.per_key_limit),
+      std::to_string(options_.limits.global_limit), member_prefix_ + std::to_string(++sequence_),
+      options_.redis_clock ? std::to_string(microseconds_since_epoch(options_.redis_clock()))
+                           : std::string()};
+  try {
+    const RedisReply reply = co_await kSlidingWindow.run(redis_, keys, args);
+    if (reply.is_array() && reply.elements.size() == 3 && reply.elements[0].as_integer() &&
+        reply.elements[1].as_integer() && reply.elements[2].as_integer()) {
+      resilience::RateLimitDecision decision;
+      decision.limit = options_.limits.per_key_limit;
+      decision.allowed = *reply.elements[0].as_integer() == 1;
+      decision.remaining = static_cast<std::uint32_t>(*reply.elements[1].as_integer());
+      const std::int64_t wait = at_least_one_second(*reply.elements[2].as_integer());
+      decision.reset_seconds = wait;
+      decision.retry_after_seconds = decision.allowed ? 0 : wait;
+      co_return decision;
+    }
+    obs::log_warn("rate limiter: unexpected reply from Redis; using the in-process limits",
+                  {{"reply", reply.describe().substr(0, 200)}});
+  } catch (const std::exception& e) {
+    obs::log_debug("rate limiter: Redis unavailable; using the in-process limits",
+                   {{"error", e.what()}});
+  }
+  co_return std::nullopt;
 }
 
 DistributedRateLimiterCounters DistributedRateLimiter::counters() const {

@@ -8,14 +8,18 @@
 // (TIME), the one clock every instance shares.
 //
 // Redis unavailable (disabled, down, circuit open, no reply): the in-process limiter with the same
-// limits decides instead, per instance — never unlimited. When Redis is back its windows are used
-// again (they do not know what the fallback admitted meanwhile: for at most one window the total
-// may exceed the limit by what the fallbacks admitted).
+// limits decides instead, per instance — never unlimited. Every admission Redis makes is also
+// counted in process, so the fallback starts from what this instance admitted in the last window;
+// and for one window after the last in-process decision a request must pass both limiters, since
+// Redis never saw what the fallback admitted. So one instance never admits more than the limit in
+// any window, across outages. Several instances during an outage each decide alone: together
+// they may admit up to (instances x limit) in that window, never unlimited.
 //
 // Keys: {prefix}ratelimit:key:{api key id}, {prefix}ratelimit:global; they expire one window after
 // their last admission.
 #include <atomic>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "cache/rate_limiter.hpp"
@@ -54,11 +58,17 @@ class DistributedRateLimiter : public RateLimiter {
   const DistributedRateLimiterOptions& options() const { return options_; }
 
  private:
+  // The in-process decision (Redis unusable), which starts the window of checking both.
+  resilience::RateLimitDecision decide_in_process(const std::string& key);
+  // Redis's decision; nullopt when Redis gave none.
+  Task<std::optional<resilience::RateLimitDecision>> decide_in_redis(const std::string& key);
+
   RedisClient& redis_;
   const DistributedRateLimiterOptions options_;
   resilience::SlidingWindowLimiter fallback_;
   const std::string member_prefix_;
   std::uint64_t sequence_ = 0;
+  resilience::TimePoint recovering_until_{};  // fallback clock; used from the loop thread only
   std::atomic<std::uint64_t> redis_decisions_{0};
   std::atomic<std::uint64_t> fallback_decisions_{0};
   std::atomic<std::uint64_t> redis_errors_{0};
