@@ -29,6 +29,7 @@
 #include "api/metric_bodies.hpp"
 #include "api/metrics.hpp"
 #include "api/monitoring_cache.hpp"
+#include "api/monitoring_database.hpp"
 #include "api/openapi.hpp"
 #include "api/rate_limit_middleware.hpp"
 #include "app/exit_codes.hpp"
@@ -44,6 +45,7 @@
 #include "obs/metrics.hpp"
 #include "pg/errors.hpp"
 #include "pg/health_monitor.hpp"
+#include "pg/host_resolution.hpp"
 #include "pg/pool.hpp"
 #include "resilience/breaker_metrics.hpp"
 #include "store/api_key_store.hpp"
@@ -199,6 +201,14 @@ struct Service::Impl {
   std::thread thread;
   int exit_code = kExitOk;
 
+  api::DatabaseHost primary_host() {
+    return {.host = pg::host_label(pg::build_connect_params(database_url, {})),
+            .role = "primary",
+            .healthy = [this] { return health.up(); },
+            .stats = pool.stats_reader(),
+            .replication_lag_seconds = {}};
+  }
+
   http::Router make_router() {
     http::Router router;
     api::add_health_routes(
@@ -217,6 +227,7 @@ struct Service::Impl {
         router, {.stats = cached_feedback_stats, .lister = feedback, .writer = feedback}, docs);
     api::add_metric_routes(router, cached_metric_bodies, metric_writer);
     api::add_monitoring_cache_routes(router, caches);
+    api::add_monitoring_database_routes(router, {primary_host()});
     // Lists the routes of the running server, so routes added anywhere above appear too.
     api::add_openapi_route(
         router, [this] { return server->router().routes(); }, docs);

@@ -84,6 +84,19 @@ void set_host_entries(ConnectParams& params, const std::vector<HostEntry>& entri
   set(params, "port", join(entries, &HostEntry::port));
 }
 
+std::string host_label(const ConnectParams& params) {
+  const auto entries = host_entries(params);
+  if (entries.empty()) return "default socket";
+  std::string label;
+  for (const HostEntry& entry : entries) {
+    if (!label.empty()) label += ',';
+    label += entry.host.empty() ? entry.hostaddr : entry.host;
+    label += ':';
+    label += entry.port.empty() ? "5432" : entry.port;
+  }
+  return label;
+}
+
 bool needs_lookup(const HostEntry& entry) {
   if (!entry.hostaddr.empty() || entry.host.empty()) return false;
   if (entry.host.front() == '/' || entry.host.front() == '@') return false;  // Unix socket

@@ -26,6 +26,10 @@ struct HostEntry {
 std::vector<HostEntry> host_entries(const ConnectParams& params);
 // Writes entries back as host/hostaddr/port lists, replacing the old ones.
 void set_host_entries(ConnectParams& params, const std::vector<HostEntry>& entries);
+// The hosts as an operator names them, for monitoring: "host:port" per entry, comma-separated
+// (the address when no name is given, libpq's default port 5432 when none is; a socket directory
+// stays a path). "default socket" when no host is given. Never user, password or options.
+std::string host_label(const ConnectParams& params);
 // True for an entry libpq would have to look up in DNS: a name without hostaddr.
 bool needs_lookup(const HostEntry& entry);
 

@@ -32,6 +32,16 @@ TEST(PgHostResolution, NoHostMeansDefaultSocket) {
   EXPECT_TRUE(host_entries(build_connect_params("dbname=x", {})).empty());
 }
 
+TEST(PgHostResolution, TheHostLabelNamesHostsAndPortsAndNothingSecret) {
+  EXPECT_EQ(host_label(build_connect_params(
+                "postgresql://app:s3cret@db1:6432,db2/utxoiq?sslmode=disable", {})),
+            "db1:6432,db2:5432");
+  EXPECT_EQ(host_label(build_connect_params("hostaddr=10.0.0.7 port=7 password=x", {})),
+            "10.0.0.7:7");
+  EXPECT_EQ(host_label(build_connect_params("host=/tmp/pg port=55432", {})), "/tmp/pg:55432");
+  EXPECT_EQ(host_label(build_connect_params("dbname=x", {})), "default socket");
+}
+
 TEST(PgHostResolution, OnlyNamesNeedALookup) {
   EXPECT_TRUE(needs_lookup({"db.example", "", ""}));
   EXPECT_TRUE(needs_lookup({"localhost", "5432", ""}));
