@@ -94,8 +94,9 @@ Task<resilience::RateLimitDecision> DistributedRateLimiter::acquire(std::string 
   std::optional<resilience::RateLimitDecision> shared = co_await decide_in_redis(key);
   if (!shared) {
     redis_errors_.fetch_add(1, std::memory_order_relaxed);
-    if (local) co_return *local;  // already decided and counted in process
-    co_return decide_in_process(key);
+    if (!local) co_return decide_in_process(key);
+    note_in_process_decision();  // already decided and counted in process; Redis never saw it
+    co_return *local;
   }
   redis_decisions_.fetch_add(1, std::memory_order_relaxed);
   if (local) {
@@ -108,9 +109,13 @@ Task<resilience::RateLimitDecision> DistributedRateLimiter::acquire(std::string 
   co_return *shared;
 }
 
-resilience::RateLimitDecision DistributedRateLimiter::decide_in_process(const std::string& key) {
+void DistributedRateLimiter::note_in_process_decision() {
   recovering_until_ = options_.fallback_clock() + options_.limits.window;
   fallback_decisions_.fetch_add(1, std::memory_order_relaxed);
+}
+
+resilience::RateLimitDecision DistributedRateLimiter::decide_in_process(const std::string& key) {
+  note_in_process_decision();
   return fallback_.acquire(key, false);
 }
 

@@ -60,6 +60,8 @@ class DistributedRateLimiter : public RateLimiter {
  private:
   // The in-process decision (Redis unusable), which starts the window of checking both.
   resilience::RateLimitDecision decide_in_process(const std::string& key);
+  // Counts a decision made in process and (re)starts the window of checking both.
+  void note_in_process_decision();
   // Redis's decision; nullopt when Redis gave none.
   Task<std::optional<resilience::RateLimitDecision>> decide_in_redis(const std::string& key);
 
