@@ -37,8 +37,8 @@ std::vector<std::string> keys_of(const std::vector<std::string>& insight_ids) {
 
 // Write-through only for a key this instance is reading (asked before the invalidation drops
 // it); any other key is loaded by the first read that wants it, if one ever does.
-bool worth_reloading(const cache::TwoLevelCache& cache, const std::vector<std::string>& ids) {
-  return ids.size() == 1 && cache.held_here(cache::feedback_stats_key(ids.front()));
+bool worth_reloading(const cache::TwoLevelCache& cache, const std::vector<std::string>& keys) {
+  return keys.size() == 1 && cache.held_here(keys.front());
 }
 
 }  // namespace
@@ -63,14 +63,15 @@ Task<std::vector<domain::FeedbackStats>> CachedFeedbackStats::stats_batch(
 
 store::FeedbackChangeListener CachedFeedbackStats::invalidator() {
   return [this](std::vector<std::string> insight_ids) -> Task<void> {
-    const bool reread = worth_reloading(caches_.feedback_stats(), insight_ids);
-    co_await caches_.invalidate(keys_of(insight_ids));
+    std::vector<std::string> keys = keys_of(insight_ids);
+    const bool reread = worth_reloading(caches_.feedback_stats(), keys);
+    co_await caches_.invalidate(keys);
     if (!reread) co_return;
     // In the background: the next read is a hit (or joins the load).
     const std::string& id = insight_ids.front();
     std::vector<std::string> tags{cache::insight_tag(id)};
-    co_await caches_.feedback_stats().reload(cache::feedback_stats_key(id),
-                                             loader_for(&database_, id), std::move(tags));
+    co_await caches_.feedback_stats().reload(std::move(keys.front()), loader_for(&database_, id),
+                                             std::move(tags));
   };
 }
 

@@ -6,10 +6,11 @@
 //
 // `invalidator()` is the repository's change listener. It drops the entries of the insights a
 // write changed, on this instance at once and on the others within 1 s (cache_set.hpp), and, for a
-// write to one insight (rate, comment, flag), starts loading the new statistics into L1 and Redis
-// in the background (write-through): the insight just written is the one about to be read, and
-// without this every write would turn the next read of a popular insight into a database load.
-// Only the invalidation is on the write's path, not the reload.
+// write to one insight (rate, comment, flag) whose statistics this instance holds (read here, or
+// being loaded), starts loading the new ones into L1 and Redis in the background (write-through):
+// without this every write would turn the next read of a popular insight into a database load,
+// and an insight nobody reads here is not worth a load. Only the invalidation is on the write's
+// path, not the reload.
 // Erasures touch many insights and only invalidate.
 //
 // stats_batch goes to the database in one indexed query for all ids: up to 500 single-key loads

@@ -12,13 +12,9 @@ namespace {
 boost::json::object host_json(const DatabaseHost& host) {
   boost::json::object out{{"host", host.host},
                           {"role", host.role},
-                          {"healthy", host.healthy ? host.healthy() : false},
+                          {"healthy", host.healthy()},
                           {"replication_lag_s", nullptr}};
-  if (host.replication_lag_seconds) {
-    if (const auto lag = host.replication_lag_seconds()) out["replication_lag_s"] = *lag;
-  }
-  const std::optional<pg::PoolStats> s = host.stats ? host.stats() : std::nullopt;
-  const pg::PoolStats figures = s.value_or(pg::PoolStats{});
+  const pg::PoolStats figures = host.stats().value_or(pg::PoolStats{});
   out["size"] = figures.size;
   out["active"] = figures.active;
   out["idle"] = figures.idle;

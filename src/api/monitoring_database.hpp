@@ -2,8 +2,8 @@
 // GET /api/v1/monitoring/database/pool (admin; api.md, "Operations"): the figures of every
 // database host's connection pool, the same ones /metrics exports as utxoiq_db_pool_*.
 //
-// The service has one host today, the primary; a replica would be one more entry (role
-// "replica", with its replication lag).
+// The service has one host today, the primary, so `replication_lag_s` is always null; a replica
+// would be one more entry (role "replica") and bring its lag with it.
 #include <functional>
 #include <optional>
 #include <string>
@@ -22,10 +22,9 @@ struct DatabaseHost {
   std::string role;  // "primary" | "replica"
   std::function<bool()> healthy;                        // the health monitor's last answer
   std::function<std::optional<pg::PoolStats>()> stats;  // nullopt once the pool is gone
-  std::function<std::optional<double>()> replication_lag_seconds;  // empty or nullopt: null
 };
 
-// The callbacks must stay callable while the router serves.
+// Both callbacks must be set and stay callable while the router serves.
 void add_monitoring_database_routes(http::Router& router, std::vector<DatabaseHost> hosts);
 
 }  // namespace utxoiq::api

@@ -205,8 +205,7 @@ struct Service::Impl {
     return {.host = pg::host_label(pg::build_connect_params(database_url, {})),
             .role = "primary",
             .healthy = [this] { return health.up(); },
-            .stats = pool.stats_reader(),
-            .replication_lag_seconds = {}};
+            .stats = pool.stats_reader()};
   }
 
   http::Router make_router() {

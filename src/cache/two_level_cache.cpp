@@ -236,9 +236,9 @@ Task<void> TwoLevelCache::reload(std::string key, Loader loader, std::vector<std
       asio::detached);
 }
 
-bool TwoLevelCache::held_here(std::string_view key) const {
+bool TwoLevelCache::held_here(const std::string& key) const {
   const Core& core = *core_;
-  return core.l1.contains(key) || core.flights.contains(std::string(key));
+  return core.l1.contains(key) || core.flights.contains(key);
 }
 
 Task<void> TwoLevelCache::invalidate(std::vector<std::string> keys, std::vector<std::string> tags) {

@@ -35,7 +35,6 @@
 #include <optional>
 #include <span>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "cache/l1_cache.hpp"
@@ -120,7 +119,7 @@ class TwoLevelCache {
   // Whether this instance holds `key` in L1 (live) or is loading it; changes nothing. A write asks
   // before its invalidation, to reload only what this instance is reading: a key nobody read here
   // is left to the first read that wants it.
-  bool held_here(std::string_view key) const;
+  bool held_here(const std::string& key) const;
 
   // After a write: drops the keys and every entry carrying a tag here at once, then in L2 and in
   // every other instance's L1. Never throws (see invalidate_everywhere).
