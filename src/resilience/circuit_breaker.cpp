@@ -1,7 +1,14 @@
 // Circuit breaker state machine; see circuit_breaker.hpp for the rules.
+//
+// Invariants, checked by check_invariants_locked() after every change under the lock:
+//   closed:    no probe is out or counted (probes_in_flight_ == probe_successes_ == 0);
+//   open:      no probe either, the window is empty, and the opening lasts between
+//              open_duration and max_open_duration (open_until_ - opened_at_);
+//   half_open: probes_in_flight_ + probe_successes_ <= half_open_probes, the window is empty.
 #include "resilience/circuit_breaker.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -242,6 +249,7 @@ bool CircuitBreaker::acquire_locked(TimePoint now, Transitions& log) {
     case BreakerState::half_open:
       if (probes_in_flight_ + probe_successes_ < options_.half_open_probes) {
         ++probes_in_flight_;
+        check_invariants_locked();
         return true;
       }
       break;
@@ -275,6 +283,7 @@ void CircuitBreaker::report_locked(TimePoint now, Outcome outcome, Transitions& 
       transition_locked(BreakerState::closed, now, log);
     }
   }
+  check_invariants_locked();
 }
 
 void CircuitBreaker::transition_locked(BreakerState to, TimePoint now, Transitions& log) {
@@ -287,6 +296,7 @@ void CircuitBreaker::transition_locked(BreakerState to, TimePoint now, Transitio
   switch (to) {
     case BreakerState::open:
       if (from == BreakerState::closed) open_level_ = 0;
+      opened_at_ = now;
       open_until_ = now + open_duration_for(open_level_);
       ++counters_.opened;
       break;
@@ -299,6 +309,31 @@ void CircuitBreaker::transition_locked(BreakerState to, TimePoint now, Transitio
       break;
   }
   if (log.size < log.items.size()) log.items[log.size++] = {from, to};
+  check_invariants_locked();
+}
+
+void CircuitBreaker::check_invariants_locked() const {
+#ifndef NDEBUG
+  const bool no_probes = probes_in_flight_ == 0 && probe_successes_ == 0;
+  const bool window_empty = std::all_of(buckets_.begin(), buckets_.end(), [](const Bucket& b) {
+    return b.index == kEmptyBucket && b.successes == 0 && b.failures == 0;
+  });
+  switch (state_) {
+    case BreakerState::closed:
+      assert(no_probes);
+      break;
+    case BreakerState::open:
+      assert(no_probes);
+      assert(window_empty);
+      assert(open_until_ - opened_at_ >= options_.open_duration);
+      assert(open_until_ - opened_at_ <= options_.max_open_duration);
+      break;
+    case BreakerState::half_open:
+      assert(probes_in_flight_ + probe_successes_ <= options_.half_open_probes);
+      assert(window_empty);
+      break;
+  }
+#endif
 }
 
 Duration CircuitBreaker::open_duration_for(std::uint32_t level) const {

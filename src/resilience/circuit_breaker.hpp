@@ -145,6 +145,8 @@ class CircuitBreaker {
   bool acquire_locked(TimePoint now, Transitions& log);
   void report_locked(TimePoint now, Outcome outcome, Transitions& log);
   void transition_locked(BreakerState to, TimePoint now, Transitions& log);
+  // Asserts the invariants listed at the top of circuit_breaker.cpp (no-op under NDEBUG).
+  void check_invariants_locked() const;
   Duration open_duration_for(std::uint32_t level) const;
   std::int64_t bucket_index(TimePoint now);
   void window_add(TimePoint now, Outcome outcome);
@@ -164,6 +166,7 @@ class CircuitBreaker {
   BreakerState state_ = BreakerState::closed;
   std::uint64_t epoch_ = 0;  // bumped on every state change
   std::vector<Bucket> buckets_;
+  TimePoint opened_at_{};
   TimePoint open_until_{};
   std::uint32_t open_level_ = 0;  // failed half-open trials since the last close
   std::uint32_t probes_in_flight_ = 0;

@@ -160,6 +160,29 @@ TEST_F(BreakerTest, FailedProbeReopensForLongerEachTimeUpToTheCap) {
   EXPECT_EQ(breaker.retry_after(), 30s);
 }
 
+TEST_F(BreakerTest, HundredsOfFailedTrialsStillOpenForTheCap) {
+  // 30 s x 3^k leaves the range of the clock's 64-bit nanoseconds after about 30 failed trials;
+  // every opening after that must still last exactly the cap, never zero or negative.
+  CircuitBreakerOptions options;
+  options.open_backoff_multiplier = 3.0;
+  options.max_open_duration = 120s;
+  CircuitBreaker breaker(options, clock_.fn());
+  open_it(breaker);
+  clock_.advance(30s);
+  for (int trial = 1; trial <= 300; ++trial) {
+    ASSERT_EQ(breaker.state(), BreakerState::half_open) << "trial " << trial;
+    auto probe = breaker.try_acquire();
+    ASSERT_TRUE(probe);
+    probe.failure();
+    ASSERT_EQ(breaker.state(), BreakerState::open) << "trial " << trial;
+    const auto expected = trial == 1 ? 90s : 120s;
+    ASSERT_EQ(breaker.retry_after(), expected) << "trial " << trial;
+    clock_.advance(expected - 1ms);
+    ASSERT_EQ(breaker.state(), BreakerState::open) << "trial " << trial;
+    clock_.advance(1ms);
+  }
+}
+
 TEST_F(BreakerTest, LostProbeGivesItsSlotBack) {
   CircuitBreaker breaker({}, clock_.fn());
   open_it(breaker);
