@@ -12,6 +12,7 @@
 
 #include "domain/backfill_job.hpp"
 #include "domain/backfill_requests.hpp"
+#include "domain/backfill_rules.hpp"
 #include "domain/cursor.hpp"
 #include "util/field_error.hpp"
 #include "util/task.hpp"
@@ -38,19 +39,8 @@ class BackfillJobLister {
   virtual Task<BackfillJobPage> list(const domain::BackfillListQuery& query) = 0;
 };
 
-// The outcome of a life-cycle change of a stored job.
-struct JobWrite {
-  enum class Outcome {
-    applied,    // `job` is the job as stored now
-    not_found,  // no job with this id (404)
-    conflict,   // 409: `detail` says why (ended, paused, version mismatch)
-    invalid,    // 422: `errors` names the fields (current_block out of range)
-  };
-  Outcome outcome = Outcome::applied;
-  domain::BackfillJob job;
-  std::string detail;
-  FieldErrors errors;
-};
+// The outcome of a life-cycle change of a stored job: the domain rule's outcome, or not_found.
+using JobWrite = domain::JobChange;
 
 class BackfillJobWriter {
  public:

@@ -2,6 +2,7 @@
 // The backfill_jobs table (migration 0001) behind the backfill interfaces of backfill_store.hpp.
 // The life-cycle rules are the domain's (domain/backfill_rules.hpp); this class only reads the
 // stored job, lets a rule decide, and writes the result back in the same transaction.
+#include <string>
 #include <vector>
 
 #include "domain/backfill_rules.hpp"
@@ -33,8 +34,9 @@ class PgBackfillJobs final : public BackfillJobReader,
   Task<JobWrite> resume(const Uuid& id) override;
 
  private:
-  using Rule = std::function<domain::JobChange(const domain::BackfillJob&, Timestamp now)>;
-  Task<JobWrite> change(const Uuid& id, Rule rule, bool records_progress);
+  using Rule = std::function<JobWrite(const domain::BackfillJob&, Timestamp now)>;
+  // Locks the job, lets `rule` decide, and stores an applied change with `update_sql`.
+  Task<JobWrite> change(const Uuid& id, Rule rule, const std::string& update_sql);
   Task<void> notify(const domain::BackfillJob& job) const;
 
   pg::Pool& pool_;
