@@ -28,7 +28,7 @@ class CachedMetricBodies final : public MetricBodies {
   Task<std::string> aggregate(const domain::MetricAggregateQuery& query) override;
   Task<std::string> series() override;
 
-  store::MetricWriteHook invalidator();
+  store::MetricWriteListener invalidator();
 
  private:
   MetricBodies& database_;

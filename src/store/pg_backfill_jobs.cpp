@@ -82,14 +82,6 @@ BackfillJob job_from_row(const pg::Result& r, int row) {
 
 }  // namespace
 
-void PgBackfillJobs::add_change_listener(BackfillChangeListener listener) {
-  listeners_.push_back(std::move(listener));
-}
-
-Task<void> PgBackfillJobs::notify(const BackfillJob& job) const {
-  for (const auto& listener : listeners_) co_await listener(job);
-}
-
 Task<std::optional<BackfillJob>> PgBackfillJobs::get(const Uuid& id) {
   const pg::Result result = co_await pool_.execute(kSelectById, pg::params(sql_uuid(id)));
   if (result.empty()) co_return std::nullopt;
@@ -116,7 +108,7 @@ Task<BackfillJob> PgBackfillJobs::start(const domain::StartJob& request) {
       pg::params(sql_uuid(job.id), job.job_type, job.start_block, job.end_block, job.current_block,
                  std::string(to_string(job.status)), job.progress_percentage,
                  sql_time(job.started_at), job.created_by, job.version));
-  co_await notify(job);
+  co_await listeners_.notify(job);
   co_return job;
 }
 
@@ -148,7 +140,7 @@ Task<JobWrite> PgBackfillJobs::change(const Uuid& id, Rule rule, const std::stri
   std::vector<pg::Statement> write;
   write.push_back(update_statement(update_sql, change.job));
   co_await tx.commit(std::move(write));
-  co_await notify(change.job);
+  co_await listeners_.notify(change.job);
   co_return change;
 }
 

@@ -20,8 +20,7 @@ class PgBackfillJobs final : public BackfillJobReader,
  public:
   explicit PgBackfillJobs(pg::Pool& pool) : pool_(pool) {}
 
-  // Called after every committed change, in the order added (see BackfillChangeListener).
-  void add_change_listener(BackfillChangeListener listener);
+  void add_write_listener(BackfillWriteListener listener) { listeners_.add(std::move(listener)); }
 
   Task<std::optional<domain::BackfillJob>> get(const Uuid& id) override;
   Task<BackfillJobPage> list(const domain::BackfillListQuery& query) override;
@@ -37,10 +36,9 @@ class PgBackfillJobs final : public BackfillJobReader,
   using Rule = std::function<JobWrite(const domain::BackfillJob&, Timestamp now)>;
   // Locks the job, lets `rule` decide, and stores an applied change with `update_sql`.
   Task<JobWrite> change(const Uuid& id, Rule rule, const std::string& update_sql);
-  Task<void> notify(const domain::BackfillJob& job) const;
 
   pg::Pool& pool_;
-  std::vector<BackfillChangeListener> listeners_;
+  WriteListeners<domain::BackfillJob> listeners_{"backfill job"};
 };
 
 }  // namespace utxoiq::store

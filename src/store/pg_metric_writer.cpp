@@ -125,10 +125,6 @@ pg::Statement upsert_series_statement(const std::vector<SeriesLatest>& series) {
 PgMetricWriter::PgMetricWriter(pg::Pool& pool, const PartitionCoverage& coverage)
     : pool_(pool), coverage_(coverage) {}
 
-void PgMetricWriter::add_write_hook(MetricWriteHook hook) {
-  hooks_.push_back(std::move(hook));
-}
-
 Task<WriteOutcome> PgMetricWriter::insert(std::span<const domain::MetricRecord> records,
                                           const std::optional<IdempotencyClaim>& claim) {
   WriteOutcome outcome;
@@ -165,16 +161,8 @@ Task<WriteOutcome> PgMetricWriter::insert(std::span<const domain::MetricRecord> 
 
   outcome.inserted = static_cast<std::int64_t>(records.size());
   const std::int64_t in_default = check_default ? results.back().int64(0, 0) : 0;
-  const std::vector<SeriesWrite> writes = to_series_writes(series);
   after_commit(records, in_default);
-  for (const auto& hook : hooks_) {
-    try {
-      co_await hook(writes);
-    } catch (const std::exception& e) {
-      // The write is committed; a failing listener must not turn it into an error response.
-      obs::log_error("metric write hook failed", {{"error", e.what()}});
-    }
-  }
+  co_await listeners_.notify(to_series_writes(series));
   co_return outcome;
 }
 
