@@ -3,6 +3,7 @@
 #include "pg/pool_core.hpp"
 
 #include <spdlog/spdlog.h>
+#include <cassert>
 
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
@@ -150,8 +151,13 @@ void PoolCore::open_gave_up(const std::exception_ptr& error) {
         "PostgreSQL unreachable for pool '" + options.name + "': " + message_of(error))));
 }
 
+// The hand-off: the accounting has already counted the connection as the first waiter's (its
+// waiting count is one less than the queue), and the waiter holds nothing yet.
 void PoolCore::hand_to_waiter(std::unique_ptr<Connection> connection) {
+  assert(connection && !waiters.empty());
+  assert(waiters.size() == accounting.waiting() + 1);
   Waiter* waiter = waiters.front();
+  assert(waiter->queued && !waiter->connection && !waiter->error);
   waiters.pop_front();
   waiter->queued = false;
   waiter->connection = std::move(connection);
@@ -162,6 +168,7 @@ void PoolCore::enqueue(Waiter& waiter) {
   waiter.position = waiters.insert(waiters.end(), &waiter);
   waiter.queued = true;
   accounting.add_waiter();
+  assert(waiters.size() == accounting.waiting());
 }
 
 void PoolCore::dequeue(Waiter& waiter) {
@@ -169,6 +176,7 @@ void PoolCore::dequeue(Waiter& waiter) {
   waiters.erase(waiter.position);
   waiter.queued = false;
   accounting.remove_waiter();
+  assert(waiters.size() == accounting.waiting());
 }
 
 void PoolCore::fail_waiters(const std::exception_ptr& error) {
