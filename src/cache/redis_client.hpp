@@ -99,6 +99,9 @@ class RedisClient : public RedisCommands {
   // (the cache asks for it when an invalidation could not be sent: other instances hear of the
   // write only once this instance is connected again).
   void reconnect_urgently();
+  // Ends the current session, if there is one, and reconnect_urgently(): the cache asks for it
+  // when an invalidation failed, so that the next session begins clean (cache_set.hpp, rule 2).
+  void restart_session_urgently(std::string_view reason);
 
   resilience::CircuitBreaker& breaker();
   // Connections made so far (each one a session).
