@@ -245,7 +245,7 @@ void BM_ZipfTwoLevelHitRate(benchmark::State& state) {
   cache::CacheSetOptions o;
   o.redis_url = redis_server().url();
   o.key_prefix = "bench-zipf:";
-  o.caches[0].l1.max_entries = 1000;
+  o.caches.feedback_stats.l1.max_entries = 1000;
   std::vector<std::unique_ptr<cache::CacheSet>> instances;
   for (int i = 0; i < 2; ++i) {
     instances.push_back(std::make_unique<cache::CacheSet>(io, o));

@@ -1,24 +1,11 @@
 #include "api/cached_backfill_jobs.hpp"
 
-#include <boost/json/object.hpp>
-#include <boost/json/parse.hpp>
-#include <stdexcept>
-
+#include "api/cached_entry.hpp"
 #include "cache/cache_keys.hpp"
 #include "util/json_text.hpp"
 
 namespace utxoiq::api {
 namespace {
-
-// Outside the coroutines on purpose: GCC 12 miscompiles some temporaries in coroutine bodies.
-domain::BackfillJob decode(const std::string& text) {
-  boost::system::error_code error;
-  const auto value = boost::json::parse(text, error);
-  std::optional<domain::BackfillJob> job;
-  if (!error && value.is_object()) job = domain::backfill_job_from_json(value.get_object());
-  if (!job) throw std::runtime_error("backfill job cache entry is malformed");
-  return std::move(*job);
-}
 
 std::optional<std::string> encode(const std::optional<domain::BackfillJob>& job) {
   if (!job) return std::nullopt;  // unknown ids are not cached
@@ -42,10 +29,10 @@ Task<std::optional<domain::BackfillJob>> CachedBackfillJobs::get(const Uuid& id)
   const auto cached = co_await caches_.backfill_job().get_or_load(
       cache::backfill_job_key(id.to_string()), loader_for(&database_, id));
   if (!cached) co_return std::nullopt;
-  co_return decode(**cached);
+  co_return decode_cached(**cached, domain::backfill_job_from_json, "backfill job");
 }
 
-store::BackfillChangeListener CachedBackfillJobs::invalidator() {
+store::BackfillWriteListener CachedBackfillJobs::invalidator() {
   return [this](domain::BackfillJob job) -> Task<void> {
     co_await caches_.invalidate(key_of(job.id));
   };

@@ -1,9 +1,10 @@
 #pragma once
-// Backfill jobs by id through the cache (seed 002: backfill:job:{job_id}, 5 min): a
+// Backfill jobs by id through the cache (backfill:job:{job_id}, 5 min, cache_keys.hpp): a
 // BackfillJobReader in front of the repository's, so the handlers do not change. The cached value
-// is the stored job; `stale` is computed when the job is rendered, never cached. `invalidator()`
-// is the repository's change listener that drops a job's entry after each change to it. Unknown
-// ids are not cached (a job started later must be found at once).
+// is the stored job; `stale` depends on the time of the read, so it is computed when the job is
+// rendered, never cached. `invalidator()` is the repository's write listener that drops a job's
+// entry after each change to it. Unknown ids are not cached (a job started later must be found at
+// once).
 #include "cache/cache_set.hpp"
 #include "store/backfill_store.hpp"
 
@@ -17,7 +18,7 @@ class CachedBackfillJobs final : public store::BackfillJobReader {
 
   Task<std::optional<domain::BackfillJob>> get(const Uuid& id) override;
 
-  store::BackfillChangeListener invalidator();
+  store::BackfillWriteListener invalidator();
 
  private:
   store::BackfillJobReader& database_;

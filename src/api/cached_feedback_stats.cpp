@@ -1,24 +1,11 @@
 #include "api/cached_feedback_stats.hpp"
 
-#include <boost/json/object.hpp>
-#include <boost/json/parse.hpp>
-#include <stdexcept>
-
+#include "api/cached_entry.hpp"
 #include "cache/cache_keys.hpp"
 #include "util/json_text.hpp"
 
 namespace utxoiq::api {
 namespace {
-
-// Outside the coroutines on purpose: GCC 12 miscompiles some temporaries in coroutine bodies.
-domain::FeedbackStats decode(const std::string& text) {
-  boost::system::error_code error;
-  const auto value = boost::json::parse(text, error);
-  std::optional<domain::FeedbackStats> stats;
-  if (!error && value.is_object()) stats = domain::feedback_stats_from_json(value.get_object());
-  if (!stats) throw std::runtime_error("feedback statistics cache entry is malformed");
-  return std::move(*stats);
-}
 
 cache::TwoLevelCache::Loader loader_for(store::FeedbackStatsReader* database,
                                         std::string insight_id) {
@@ -53,7 +40,7 @@ Task<std::string> CachedFeedbackStats::stats_json(const std::string& insight_id)
 
 Task<domain::FeedbackStats> CachedFeedbackStats::stats(const std::string& insight_id) {
   const std::string text = co_await stats_json(insight_id);
-  co_return decode(text);
+  co_return decode_cached(text, domain::feedback_stats_from_json, "feedback statistics");
 }
 
 Task<std::vector<domain::FeedbackStats>> CachedFeedbackStats::stats_batch(
@@ -61,7 +48,7 @@ Task<std::vector<domain::FeedbackStats>> CachedFeedbackStats::stats_batch(
   co_return co_await database_.stats_batch(insight_ids);
 }
 
-store::FeedbackChangeListener CachedFeedbackStats::invalidator() {
+store::FeedbackWriteListener CachedFeedbackStats::invalidator() {
   return [this](std::vector<std::string> insight_ids) -> Task<void> {
     std::vector<std::string> keys = keys_of(insight_ids);
     const bool reread = worth_reloading(caches_.feedback_stats(), keys);

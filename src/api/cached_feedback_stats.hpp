@@ -4,7 +4,7 @@
 // `stats` read L1, then Redis, then the database (one load per insight at a time) under
 // feedback:stats:{insight_id} for 1 h.
 //
-// `invalidator()` is the repository's change listener. It drops the entries of the insights a
+// `invalidator()` is the repository's write listener. It drops the entries of the insights a
 // write changed, on this instance at once and on the others within 1 s (cache_set.hpp), and, for a
 // write to one insight (rate, comment, flag) whose statistics this instance holds (read here, or
 // being loaded), starts loading the new ones into L1 and Redis in the background (write-through):
@@ -32,7 +32,7 @@ class CachedFeedbackStats final : public store::FeedbackStatsReader {
   Task<std::vector<domain::FeedbackStats>> stats_batch(
       const std::vector<std::string>& insight_ids) override;
 
-  store::FeedbackChangeListener invalidator();
+  store::FeedbackWriteListener invalidator();
 
  private:
   store::FeedbackStatsReader& database_;

@@ -68,7 +68,7 @@ Task<std::string> CachedMetricBodies::series() {
   co_return co_await database_.series();
 }
 
-store::MetricWriteHook CachedMetricBodies::invalidator() {
+store::MetricWriteListener CachedMetricBodies::invalidator() {
   return [this](std::vector<store::SeriesWrite> writes) -> Task<void> {
     std::vector<std::string> no_keys;
     co_await caches_.invalidate(std::move(no_keys), tags_of(writes));

@@ -1,5 +1,5 @@
 #pragma once
-// Metric reads through the cache (requirement 4.4: metrics 5 min; seed 002's recent_metrics key):
+// Metric reads through the cache (requirement 4.4: metrics 5 min; cache_keys.hpp):
 //  - recent metrics: GET /metrics for one series with no start, end or cursor and the default
 //    limit (MetricRangeQuery::recent: "the last hour") under metrics:{service}:{type}:recent,
 //    5 min. Every write to the series drops it, so a cached answer never misses a written point;
@@ -28,7 +28,7 @@ class CachedMetricBodies final : public MetricBodies {
   Task<std::string> aggregate(const domain::MetricAggregateQuery& query) override;
   Task<std::string> series() override;
 
-  store::MetricWriteHook invalidator();
+  store::MetricWriteListener invalidator();
 
  private:
   MetricBodies& database_;

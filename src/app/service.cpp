@@ -152,9 +152,9 @@ struct Service::Impl {
         caches(io, cache_options(config, redis_url)),
         limiter(caches.redis(), limiter_options(config, caches.instance_id())),
         metric_maintenance(io, pool, metric_partitions, maintenance_options(database_url)) {
-    feedback.add_change_listener(cached_feedback_stats.invalidator());
-    backfill_jobs.add_change_listener(cached_backfill_jobs.invalidator());
-    metric_writer.add_write_hook(cached_metric_bodies.invalidator());
+    feedback.add_write_listener(cached_feedback_stats.invalidator());
+    backfill_jobs.add_write_listener(cached_backfill_jobs.invalidator());
+    metric_writer.add_write_listener(cached_metric_bodies.invalidator());
   }
 
   // How often the in-memory API keys are reloaded (so a revocation is effective within seconds)
@@ -183,8 +183,8 @@ struct Service::Impl {
   cache::CacheSet caches;
   // Shares the caches' Redis connection; the in-process limits while Redis is unavailable.
   cache::DistributedRateLimiter limiter;
-  // The cached reads in front of the repositories; the repositories' change listeners and write
-  // hooks (set in the constructor) invalidate them.
+  // The cached reads in front of the repositories; the repositories' write listeners (set in the
+  // constructor) invalidate them.
   api::CachedFeedbackStats cached_feedback_stats{feedback, caches};
   api::CachedBackfillJobs cached_backfill_jobs{backfill_jobs, caches};
   // Metrics: the day partitions known to exist, the tables, the read bodies (cached in front).

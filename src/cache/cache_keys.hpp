@@ -1,6 +1,6 @@
 #pragma once
-// The names of the cache: the four named caches with their TTLs, and their keys and tags, after
-// seed 002 ("Cache Key Patterns"):
+// The names of the cache: the four named caches with their TTLs, and their keys and tags, the
+// key patterns every instance (and any other client of the same Redis) shares:
 //
 //   feedback_stats      feedback:stats:{insight_id}                                  1 h
 //   backfill_job        backfill:job:{job_id}                                        5 min
@@ -30,7 +30,7 @@ inline constexpr std::string_view kAggregatedMetrics = "aggregated_metrics";
 
 namespace ttls {
 inline constexpr std::chrono::seconds kFeedbackStats{3600};      // requirement 4.4: 1 h
-inline constexpr std::chrono::seconds kBackfillJob{300};         // seed 002: 5 min
+inline constexpr std::chrono::seconds kBackfillJob{300};         // 5 min: a job changes often
 inline constexpr std::chrono::seconds kRecentMetrics{300};       // requirement 4.4: 5 min
 inline constexpr std::chrono::seconds kAggregatedMetrics{3600};  // hourly+ buckets: 1 h
 }  // namespace ttls

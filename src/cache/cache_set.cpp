@@ -16,7 +16,7 @@ namespace utxoiq::cache {
 
 namespace asio = boost::asio;
 
-std::array<TwoLevelCacheOptions, 4> CacheSetOptions::default_caches() {
+NamedCacheOptions CacheSetOptions::default_caches() {
   const auto named = [](std::string_view name, resilience::Duration ttl, std::size_t entries) {
     TwoLevelCacheOptions o;
     o.name = std::string(name);
@@ -47,7 +47,8 @@ struct CacheSet::Impl : std::enable_shared_from_this<Impl> {
       sub.channel = l2->channel();
       subscriber = std::make_unique<RedisSubscriber>(io, sub);
     }
-    for (const auto& cache : options.caches) names.push_back(cache.name);
+    for (const TwoLevelCacheOptions* cache : options.caches.in_order())
+      names.push_back(cache->name);
   }
 
   asio::io_context& io;
@@ -57,8 +58,12 @@ struct CacheSet::Impl : std::enable_shared_from_this<Impl> {
   std::unique_ptr<RedisL2Store> l2;  // before the caches: they are destroyed first
   std::unique_ptr<RedisSubscriber> subscriber;
   CacheContext context;
-  std::vector<std::unique_ptr<TwoLevelCache>> caches;
-  std::vector<TwoLevelCache*> all;  // the same, for invalidate_everywhere
+  std::vector<std::unique_ptr<TwoLevelCache>> caches;  // in NamedCacheOptions::in_order()
+  std::vector<TwoLevelCache*> all;                     // the same, for invalidate_everywhere
+  TwoLevelCache* feedback_stats = nullptr;
+  TwoLevelCache* backfill_job = nullptr;
+  TwoLevelCache* recent_metrics = nullptr;
+  TwoLevelCache* aggregated_metrics = nullptr;
   std::vector<std::string> names;
   bool lost_invalidation = false;  // since the last session began
   std::vector<std::uint64_t> last_l2_counts = std::vector<std::uint64_t>(4, 0);
@@ -100,10 +105,7 @@ struct CacheSet::Impl : std::enable_shared_from_this<Impl> {
     lost_invalidation = true;
     // The next session must start clean (rule 2 of cache_set.hpp), and as soon as possible: end
     // this one if it is still there (an error reply), reconnect urgently if not.
-    if (const auto connection = redis->connection(); connection && connection->is_open()) {
-      connection->abort("an invalidation failed");
-    }
-    redis->reconnect_urgently();
+    redis->restart_session_urgently("an invalidation failed");
   }
 };
 
@@ -145,10 +147,15 @@ CacheSet::CacheSet(asio::io_context& io, CacheSetOptions options)
   impl.context.on_invalidation_lost = [weak] {
     if (const auto self = weak.lock()) self->on_invalidation_lost();
   };
-  for (const auto& cache : impl.options.caches) {
+  const auto add = [&impl](const TwoLevelCacheOptions& cache) {
     impl.caches.push_back(std::make_unique<TwoLevelCache>(cache, impl.context));
     impl.all.push_back(impl.caches.back().get());
-  }
+    return impl.all.back();
+  };
+  impl.feedback_stats = add(impl.options.caches.feedback_stats);
+  impl.backfill_job = add(impl.options.caches.backfill_job);
+  impl.recent_metrics = add(impl.options.caches.recent_metrics);
+  impl.aggregated_metrics = add(impl.options.caches.aggregated_metrics);
   if (impl.subscriber) {
     impl.redis->on_session([weak](RedisConnection& connection, std::uint64_t session) {
       return begin_session(weak, connection, session);
@@ -184,16 +191,16 @@ void CacheSet::stop() {
 }
 
 TwoLevelCache& CacheSet::feedback_stats() {
-  return *impl_->caches.at(0);
+  return *impl_->feedback_stats;
 }
 TwoLevelCache& CacheSet::backfill_job() {
-  return *impl_->caches.at(1);
+  return *impl_->backfill_job;
 }
 TwoLevelCache& CacheSet::recent_metrics() {
-  return *impl_->caches.at(2);
+  return *impl_->recent_metrics;
 }
 TwoLevelCache& CacheSet::aggregated_metrics() {
-  return *impl_->caches.at(3);
+  return *impl_->aggregated_metrics;
 }
 
 TwoLevelCache* CacheSet::find(std::string_view name) {

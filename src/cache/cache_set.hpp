@@ -1,5 +1,5 @@
 #pragma once
-// The service's cache: the four named caches of seed 002 (cache_keys.hpp) over one Redis client
+// The service's cache: the four named caches (cache_keys.hpp) over one Redis client
 // (L2, shared with the rate limiter), one subscriber connection (the invalidation bus), and the
 // rule that keeps every instance's L1 fresh to within 1 s of a write anywhere.
 //
@@ -57,6 +57,18 @@ namespace utxoiq::cache {
 
 class RedisL2Store;
 
+// The options of each named cache (names, ttls and key patterns of cache_keys.hpp).
+struct NamedCacheOptions {
+  TwoLevelCacheOptions feedback_stats;
+  TwoLevelCacheOptions backfill_job;
+  TwoLevelCacheOptions recent_metrics;
+  TwoLevelCacheOptions aggregated_metrics;
+  // The four, in the order of the monitoring endpoint and of CacheSetStats::caches.
+  std::array<const TwoLevelCacheOptions*, 4> in_order() const {
+    return {&feedback_stats, &backfill_job, &recent_metrics, &aggregated_metrics};
+  }
+};
+
 struct CacheSetOptions {
   std::string redis_url;              // empty: no Redis (state disabled)
   std::string key_prefix;             // before every Redis key and the channel ("" in production)
@@ -64,15 +76,14 @@ struct CacheSetOptions {
   RedisClientOptions redis;           // url is redis_url
   RedisSubscriberOptions subscriber;  // url and channel are set by the cache set
   resilience::Duration unheard_ttl_cap = std::chrono::seconds(1);
-  // In the order of the monitoring endpoint; ttls and key patterns of cache_keys.hpp.
-  std::array<TwoLevelCacheOptions, 4> caches = default_caches();
+  NamedCacheOptions caches = default_caches();
   resilience::NowFn now = resilience::steady_now;  // the L1 clock (tests drive it by hand)
 
-  static std::array<TwoLevelCacheOptions, 4> default_caches();
+  static NamedCacheOptions default_caches();
 };
 
 struct CacheSetStats {
-  std::vector<TwoLevelCacheStats> caches;  // in CacheSetOptions::caches order
+  std::vector<TwoLevelCacheStats> caches;  // in NamedCacheOptions::in_order()
   RedisState redis = RedisState::disabled;
   // Whether L2 entry counts are fresh from Redis (else the last ones seen, or 0).
   bool l2_counts_current = false;

@@ -1,5 +1,5 @@
 #pragma once
-// The rate limiter shared by every instance (seed 003 task 6): a sliding window per API key
+// The rate limiter shared by every instance: a sliding window per API key
 // (default 100 per minute) and one across all keys (default 10,000 per minute), both checked and
 // counted in ONE Lua script, so two instances can never both take the last slot. The same exact
 // sliding log as the in-process limiter (sliding_window_limiter.hpp): a sorted set of admission

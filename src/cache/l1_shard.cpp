@@ -2,6 +2,7 @@
 #include "cache/l1_shard.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <iterator>
 
 namespace utxoiq::cache {
@@ -71,15 +72,18 @@ PutOutcome L1Shard::put(std::string_view key, std::uint64_t hash, L1Value value,
     set_contents_locked(*it, std::move(value), bytes, ttl, std::move(tags), now);
     lru_.splice(lru_.begin(), lru_, it);
     evict_others_until_fits_locked(it, now);
+    assert(bounds_hold_locked());
     return PutOutcome::replaced;
   }
 
   // A new key: take victims from the LRU end until it fits (it always does once the shard is
   // empty, as bytes <= max_bytes and max_entries >= 1).
+  assert(bytes <= limits_.max_bytes && limits_.max_entries >= 1);
   std::vector<Lru::iterator> victims;
   std::size_t victim_bytes = 0;
   auto next_victim = lru_.end();
   while (!fits_locked(lru_.size() - victims.size() + 1, bytes_ - victim_bytes + bytes)) {
+    assert(victims.size() < lru_.size() && "an empty shard fits any storable entry");
     --next_victim;
     victims.push_back(next_victim);
     victim_bytes += next_victim->bytes;
@@ -105,6 +109,7 @@ PutOutcome L1Shard::put(std::string_view key, std::uint64_t hash, L1Value value,
   index_.emplace(std::string_view(it->key), it);
   counters_.entries.fetch_add(1, std::memory_order_relaxed);
   set_contents_locked(*it, std::move(value), bytes, ttl, std::move(tags), now);
+  assert(bounds_hold_locked());
   return PutOutcome::stored;
 }
 
@@ -217,10 +222,15 @@ bool L1Shard::fits_locked(std::size_t entries, std::size_t bytes) const {
   return entries <= limits_.max_entries && bytes <= limits_.max_bytes;
 }
 
+bool L1Shard::bounds_hold_locked() const {
+  return lru_.size() == index_.size() && fits_locked(lru_.size(), bytes_);
+}
+
 void L1Shard::evict_others_until_fits_locked(Lru::iterator keep, TimePoint now) {
   while (!fits_locked(lru_.size(), bytes_)) {
     const Lru::iterator victim = std::prev(lru_.end());
-    if (victim == keep) break;  // cannot happen: `keep` alone fits and sits at the front
+    assert(victim != keep && "`keep` alone fits and sits at the front");
+    if (victim == keep) break;
     remove_locked(victim, now >= victim->expires_at ? Removal::expired : Removal::evicted);
   }
 }

@@ -16,6 +16,11 @@
 //    misses) feed the frequency sketch.
 // So the filter only ever decides whether a newcomer gets in, never which entry goes: the entries
 // that leave are always the least recently used ones.
+//
+// Invariants, asserted after every change (bounds_hold_locked()): the LRU list and the key index
+// hold the same entries, at most max_entries of them, and their bytes (key + value) add up to at
+// most max_bytes. A value larger than max_bytes is never stored, so a new entry always fits once
+// the others are gone.
 #include <cstdint>
 #include <functional>
 #include <list>
@@ -82,6 +87,7 @@ class L1Shard {
   void set_contents_locked(Entry& entry, L1Value value, std::size_t bytes, Duration ttl,
                            std::vector<std::string> tags, TimePoint now);
   bool fits_locked(std::size_t entries, std::size_t bytes) const;
+  bool bounds_hold_locked() const;
   void evict_others_until_fits_locked(Lru::iterator keep, TimePoint now);
 
   const L1ShardLimits limits_;

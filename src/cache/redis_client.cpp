@@ -277,6 +277,13 @@ void RedisClient::reconnect_urgently() {
   reconnect_now();
 }
 
+void RedisClient::restart_session_urgently(std::string_view reason) {
+  if (const auto current = impl_->connection; current && current->is_open()) {
+    current->abort(std::string(reason));
+  }
+  reconnect_urgently();
+}
+
 resilience::CircuitBreaker& RedisClient::breaker() {
   return impl_->breaker;
 }

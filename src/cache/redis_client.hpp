@@ -14,7 +14,7 @@
 // calls it when an invalidation could not be sent, so that it gets through as soon as Redis is
 // back).
 //
-// The circuit breaker (seed 003 task 7: open at 50% failures over 60 s with at least 20 calls,
+// The circuit breaker (open at 50% failures over 60 s with at least 20 calls,
 // half-open after 30 s with 3 probes) covers the case the connection state cannot see: a server
 // that is connected but answers too slowly or not at all. Failures that count: timeouts and
 // connections lost while waiting. Error replies (NOSCRIPT, WRONGTYPE, a script's error) are
@@ -57,7 +57,7 @@ struct RedisClientOptions {
   RedisConnectOptions connection;
   resilience::BackoffPolicy reconnect_backoff{std::chrono::milliseconds{1000},
                                               std::chrono::milliseconds{30'000}, 2.0};
-  resilience::CircuitBreakerOptions breaker;  // the defaults are seed 003's
+  resilience::CircuitBreakerOptions breaker;  // the defaults are the ones above
   std::chrono::milliseconds urgent_retry{200};
 };
 
@@ -99,6 +99,9 @@ class RedisClient : public RedisCommands {
   // (the cache asks for it when an invalidation could not be sent: other instances hear of the
   // write only once this instance is connected again).
   void reconnect_urgently();
+  // Ends the current session, if there is one, and reconnect_urgently(): the cache asks for it
+  // when an invalidation failed, so that the next session begins clean (cache_set.hpp, rule 2).
+  void restart_session_urgently(std::string_view reason);
 
   resilience::CircuitBreaker& breaker();
   // Connections made so far (each one a session).

@@ -1,5 +1,5 @@
 #pragma once
-// Where the Redis server is: REDIS_URL parsed into its parts (seed 002, "Configuration").
+// Where the Redis server is: REDIS_URL parsed into its parts.
 //
 //   redis://[[username]:password@]host[:port][/db]     e.g. redis://:s3cret@10.0.0.5:6380/2
 //

@@ -42,12 +42,13 @@ std::optional<Timestamp> estimate_completion(std::int64_t from_block, Timestamp 
 // version 1, started_at = updated_at = now.
 BackfillJob new_backfill_job(const StartJob& request, const Uuid& id, Timestamp now);
 
-// The result of applying a change to a stored job.
+// The result of applying a change to a stored job, and of storing it (store/backfill_store.hpp).
 struct JobChange {
   enum class Outcome {
-    applied,   // `job` is the changed job, to be stored
-    conflict,  // 409: `detail` says why (ended, paused, version mismatch)
-    invalid,   // 422: `errors` names the fields (current_block out of range)
+    applied,    // `job` is the changed job, to be stored (by a store: as stored now)
+    not_found,  // 404: no job with this id (a store's answer; the rules never give it)
+    conflict,   // 409: `detail` says why (ended, paused, version mismatch)
+    invalid,    // 422: `errors` names the fields (current_block out of range)
   };
   Outcome outcome = Outcome::applied;
   BackfillJob job;

@@ -67,16 +67,7 @@ class UsageError : public Error {
 
 // SQLSTATE codes the service reacts to (https://www.postgresql.org/docs/15/errcodes-appendix.html).
 namespace sqlstate {
-inline constexpr std::string_view kUniqueViolation = "23505";
-inline constexpr std::string_view kForeignKeyViolation = "23503";
-inline constexpr std::string_view kCheckViolation = "23514";
-inline constexpr std::string_view kNotNullViolation = "23502";
-inline constexpr std::string_view kSerializationFailure = "40001";
-inline constexpr std::string_view kDeadlockDetected = "40P01";
 inline constexpr std::string_view kQueryCanceled = "57014";  // also statement_timeout
-inline constexpr std::string_view kInFailedTransaction = "25P02";
-inline constexpr std::string_view kUndefinedTable = "42P01";
-inline constexpr std::string_view kLockNotAvailable = "55P03";
 inline constexpr std::string_view kAdminShutdown = "57P01";
 inline constexpr std::string_view kCrashShutdown = "57P02";
 inline constexpr std::string_view kCannotConnectNow = "57P03";
@@ -102,12 +93,6 @@ class QueryError : public Error {
   const std::string& constraint() const noexcept { return fields_.constraint; }
   std::optional<std::size_t> statement_index() const noexcept { return fields_.statement_index; }
 
-  bool is_unique_violation() const noexcept { return sqlstate() == sqlstate::kUniqueViolation; }
-  // Worth retrying the whole transaction: serialization failure or deadlock.
-  bool is_retryable_transaction_failure() const noexcept {
-    return sqlstate() == sqlstate::kSerializationFailure ||
-           sqlstate() == sqlstate::kDeadlockDetected;
-  }
   bool is_query_canceled() const noexcept { return sqlstate() == sqlstate::kQueryCanceled; }
 
  private:

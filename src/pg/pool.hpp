@@ -49,11 +49,12 @@ struct PoolOptions {
   std::chrono::milliseconds stats_log_interval{60'000};
   // Per-connection settings: connect_timeout, statement_timeout_ms, application_name, observer.
   ConnectOptions connection;
-  // Optional circuit breaker for the host (seed 003 task 7). Every acquire() takes a permit: none
-  // (open) -> CircuitOpen at once. Counted as failures: an acquire that fails with ConnectionError
-  // or AcquireTimeout, and a lease given back with its connection broken (lost mid-query, or the
-  // client-side I/O timeout). Everything else is a success, SQL errors included (a unique
-  // violation is the server answering). nullptr: no breaker.
+  // Optional circuit breaker for the host, so that a database that is down costs a request no
+  // wait: every acquire() takes a permit, and none (open) -> CircuitOpen at once. Counted as
+  // failures: an acquire that fails with ConnectionError or AcquireTimeout, and a lease given back
+  // with its connection broken (lost mid-query, or the client-side I/O timeout). Everything else is
+  // a success, SQL errors included (a unique violation is the server answering). nullptr: no
+  // breaker.
   std::shared_ptr<resilience::CircuitBreaker> breaker;
 };
 

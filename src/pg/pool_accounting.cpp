@@ -2,6 +2,7 @@
 #include "pg/pool_accounting.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <numeric>
 #include <stdexcept>
 
@@ -26,6 +27,7 @@ bool PoolAccounting::try_take_idle() {
   if (idle_ == 0 || waiting_ > 0) return false;
   --idle_;
   ++active_;
+  assert(invariants_hold());
   return true;
 }
 
@@ -35,7 +37,9 @@ void PoolAccounting::drop_taken() {
 }
 
 void PoolAccounting::add_waiter() {
+  require(idle_ == 0, "add_waiter while a connection is idle (try_take_idle first)");
   ++waiting_;
+  assert(invariants_hold());
 }
 
 void PoolAccounting::remove_waiter() {
@@ -49,6 +53,7 @@ std::size_t PoolAccounting::plan_opens() {
   const std::size_t room = max_ - size();
   const std::size_t count = std::min(std::max(uncovered_waiters, below_min), room);
   opening_ += count;
+  assert(invariants_hold());
   return count;
 }
 
@@ -58,9 +63,11 @@ PoolAccounting::Placement PoolAccounting::open_succeeded() {
   if (waiting_ > 0) {
     --waiting_;
     ++active_;
+    assert(invariants_hold());
     return Placement::kToWaiter;
   }
   ++idle_;
+  assert(invariants_hold());
   return Placement::kToIdle;
 }
 
@@ -81,6 +88,7 @@ PoolAccounting::Release PoolAccounting::release(bool reusable) {
   }
   --active_;
   ++idle_;
+  assert(invariants_hold());
   return Release::kToIdle;
 }
 

@@ -4,8 +4,10 @@
 // many to open; which idle ones to close. Pool executes these decisions; keeping them here lets
 // the bounds be property-tested (tests/property/pool_*_test.cpp) without a server.
 //
-// Invariants kept by every method: size() = idle + active + opening <= max_size; waiting > 0
-// only while no connection is idle (a free connection always goes to the first waiter).
+// Invariants kept by every method, asserted after each change (invariants_hold()):
+//  - size() = idle + active + opening <= max_size: the pool never holds more than max_size;
+//  - waiting > 0 only while no connection is idle: a free connection always goes to the first
+//    waiter, so nobody waits while one sits unused.
 #include <chrono>
 #include <cstddef>
 #include <span>
@@ -27,6 +29,8 @@ class PoolAccounting {
   std::size_t size() const { return idle_ + active_ + opening_; }
   std::size_t min_size() const { return min_; }
   std::size_t max_size() const { return max_; }
+  // The invariants above (also checked by tests/property/pool_bounds_test.cpp).
+  bool invariants_hold() const { return size() <= max_ && (waiting_ == 0 || idle_ == 0); }
 
   // An acquirer takes an idle connection (idle -> active). False when none is idle or when others
   // are already waiting (first come, first served): the acquirer must wait.
@@ -34,6 +38,7 @@ class PoolAccounting {
   // A connection taken with try_take_idle() turned out dead before use (active -> gone).
   void drop_taken();
 
+  // An acquirer found no idle connection (try_take_idle() was false) and waits.
   void add_waiter();
   void remove_waiter();  // gave up: timeout, cancellation, pool closing
 

@@ -3,6 +3,7 @@
 #include "pg/pool_core.hpp"
 
 #include <spdlog/spdlog.h>
+#include <cassert>
 
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
@@ -16,8 +17,6 @@ namespace asio = boost::asio;
 using asio::as_tuple;
 using asio::use_awaitable;
 
-namespace {
-
 std::string message_of(const std::exception_ptr& error) {
   try {
     if (error) std::rethrow_exception(error);
@@ -28,7 +27,7 @@ std::string message_of(const std::exception_ptr& error) {
   return "unknown error";
 }
 
-Task<void> open_in_background(std::shared_ptr<PoolCore> core) {
+Task<void> PoolCore::open_in_background(std::shared_ptr<PoolCore> core) {
   std::unique_ptr<Connection> connection;
   std::exception_ptr failure;
   try {
@@ -43,28 +42,27 @@ Task<void> open_in_background(std::shared_ptr<PoolCore> core) {
   }
 }
 
-Task<void> roll_back(std::shared_ptr<PoolCore> core, std::unique_ptr<Connection> connection) {
+Task<void> PoolCore::roll_back(std::shared_ptr<PoolCore> core,
+                               std::unique_ptr<Connection> connection) {
   try {
     co_await connection->execute_simple("ROLLBACK");
   } catch (const std::exception& e) {
-    spdlog::debug("pg pool {}: rollback of a returned connection failed: {}", core->options.name,
+    spdlog::debug("pg pool {}: rollback of a returned connection failed: {}", core->options_.name,
                   e.what());
     connection->mark_broken();
   }
   core->give_back(std::move(connection));
 }
 
-Task<void> maintenance_loop(std::shared_ptr<PoolCore> core) {
+Task<void> PoolCore::maintenance_loop(std::shared_ptr<PoolCore> core) {
   while (!core->closing) {
-    core->maintenance_timer.expires_after(core->options.maintenance_interval);
+    core->maintenance_timer.expires_after(core->options_.maintenance_interval);
     co_await core->maintenance_timer.async_wait(as_tuple(use_awaitable));
     if (core->closing) break;
     core->maintain(PoolCore::Clock::now());
   }
   core->maintenance_running = false;
 }
-
-}  // namespace
 
 Waiter::Waiter(PoolCore& pool, asio::any_io_executor executor) : core(pool), timer(executor) {}
 
@@ -75,13 +73,13 @@ Waiter::~Waiter() {
 
 PoolCore::PoolCore(asio::any_io_executor ex, PoolOptions opts)
     : executor(ex),
-      options(std::move(opts)),
-      accounting(options.min_size, options.max_size),
+      options_(std::move(opts)),
+      accounting(options_.min_size, options_.max_size),
       maintenance_timer(ex),
       close_timer(ex),
       refill_backoff(resilience::BackoffPolicy{
-          options.maintenance_interval,
-          std::max(options.maintenance_interval, std::chrono::milliseconds{60'000}), 2.0}) {}
+          options_.maintenance_interval,
+          std::max(options_.maintenance_interval, std::chrono::milliseconds{60'000}), 2.0}) {}
 
 void PoolCore::give_back(std::unique_ptr<Connection> connection) {
   if (!connection) return;
@@ -141,17 +139,22 @@ void PoolCore::open_gave_up(const std::exception_ptr& error) {
   if (closing) return;
   const auto delay = refill_backoff.next_delay();
   next_refill_at = Clock::now() + delay;
-  spdlog::warn("pg pool {}: cannot open a connection: {} (next refill in {} ms)", options.name,
+  spdlog::warn("pg pool {}: cannot open a connection: {} (next refill in {} ms)", options_.name,
                message_of(error), delay.count());
   // Waiters can only be served by a connection coming back or one being opened; with neither,
   // fail them now (503) rather than let them sit out acquire_timeout.
   if (accounting.waiting() > 0 && accounting.active() == 0 && accounting.opening() == 0)
     fail_waiters(std::make_exception_ptr(ConnectionError(
-        "PostgreSQL unreachable for pool '" + options.name + "': " + message_of(error))));
+        "PostgreSQL unreachable for pool '" + options_.name + "': " + message_of(error))));
 }
 
+// The hand-off: the accounting has already counted the connection as the first waiter's (its
+// waiting count is one less than the queue), and the waiter holds nothing yet.
 void PoolCore::hand_to_waiter(std::unique_ptr<Connection> connection) {
+  assert(connection && !waiters.empty());
+  assert(waiters.size() == accounting.waiting() + 1);
   Waiter* waiter = waiters.front();
+  assert(waiter->queued && !waiter->connection && !waiter->error);
   waiters.pop_front();
   waiter->queued = false;
   waiter->connection = std::move(connection);
@@ -162,6 +165,7 @@ void PoolCore::enqueue(Waiter& waiter) {
   waiter.position = waiters.insert(waiters.end(), &waiter);
   waiter.queued = true;
   accounting.add_waiter();
+  assert(waiters.size() == accounting.waiting());
 }
 
 void PoolCore::dequeue(Waiter& waiter) {
@@ -169,6 +173,7 @@ void PoolCore::dequeue(Waiter& waiter) {
   waiters.erase(waiter.position);
   waiter.queued = false;
   accounting.remove_waiter();
+  assert(waiters.size() == accounting.waiting());
 }
 
 void PoolCore::fail_waiters(const std::exception_ptr& error) {
@@ -186,24 +191,24 @@ void PoolCore::start_opens(std::size_t count) {
 }
 
 Task<std::unique_ptr<Connection>> PoolCore::open_with_retry() {
-  resilience::Backoff backoff(options.connect_backoff);
+  resilience::Backoff backoff(options_.connect_backoff);
   for (int attempt = 0;; ++attempt) {
     std::exception_ptr failure;
     try {
       auto connection =
-          co_await Connection::connect(executor, options.conninfo, options.connection);
+          co_await Connection::connect(executor, options_.conninfo, options_.connection);
       ++counters.connects_total;
       co_return connection;
     } catch (const ConnectionError&) {
       failure = std::current_exception();
     }
     ++counters.connect_failures_total;
-    if (attempt >= options.connect_retries || closing) std::rethrow_exception(failure);
+    if (attempt >= options_.connect_retries || closing) std::rethrow_exception(failure);
     const auto delay = backoff.next_delay();
     // Debug only: while the server is down every request would add a line; the warning comes
     // once per open that gives up (open_gave_up).
     spdlog::debug("pg pool {}: connect attempt {} of {} failed: {}; retrying in {} ms",
-                  options.name, attempt + 1, options.connect_retries + 1, message_of(failure),
+                  options_.name, attempt + 1, options_.connect_retries + 1, message_of(failure),
                   delay.count());
     asio::steady_timer pause(executor, delay);
     co_await pause.async_wait(as_tuple(use_awaitable));
@@ -217,7 +222,7 @@ void PoolCore::roll_back_in_background(std::unique_ptr<Connection> connection) {
 void PoolCore::ensure_maintenance() {
   if (maintenance_running || closing) return;
   maintenance_running = true;
-  next_stats_log = Clock::now() + options.stats_log_interval;
+  next_stats_log = Clock::now() + options_.stats_log_interval;
   asio::co_spawn(executor, maintenance_loop(shared_from_this()), asio::detached);
 }
 
@@ -237,15 +242,15 @@ void PoolCore::close_expired_idle(Clock::time_point now) {
   std::vector<Clock::time_point> since;
   since.reserve(idle.size());
   for (const auto& entry : idle) since.push_back(entry.since);
-  auto doomed = accounting.idle_to_close(since, now, options.idle_timeout);
+  auto doomed = accounting.idle_to_close(since, now, options_.idle_timeout);
   if (doomed.empty()) return;
   // Erase from the back so the remaining indexes stay valid.
   std::sort(doomed.begin(), doomed.end(), std::greater<>());
   for (const auto index : doomed) idle.erase(idle.begin() + static_cast<std::ptrdiff_t>(index));
   accounting.drop_idle(doomed.size());
   counters.closed_total += doomed.size();
-  spdlog::debug("pg pool {}: closed {} connections idle longer than {} ms", options.name,
-                doomed.size(), options.idle_timeout.count());
+  spdlog::debug("pg pool {}: closed {} connections idle longer than {} ms", options_.name,
+                doomed.size(), options_.idle_timeout.count());
 }
 
 void PoolCore::maintain(Clock::time_point now) {
@@ -254,8 +259,8 @@ void PoolCore::maintain(Clock::time_point now) {
   close_expired_idle(now);
   if (now >= next_refill_at) start_opens(accounting.plan_opens());
   if (now >= next_stats_log) {
-    spdlog::info("{}", describe(stats(), options.name));
-    next_stats_log = now + options.stats_log_interval;
+    spdlog::info("{}", describe(stats(), options_.name));
+    next_stats_log = now + options_.stats_log_interval;
   }
 }
 
@@ -263,8 +268,8 @@ void PoolCore::shutdown() {
   if (closing) return;
   closing = true;
   maintenance_timer.cancel();
-  fail_waiters(
-      std::make_exception_ptr(ConnectionError("PostgreSQL pool '" + options.name + "' is closed")));
+  fail_waiters(std::make_exception_ptr(
+      ConnectionError("PostgreSQL pool '" + options_.name + "' is closed")));
   accounting.drop_idle(idle.size());
   counters.closed_total += idle.size();
   idle.clear();

@@ -34,11 +34,26 @@ struct Waiter {
   std::list<Waiter*>::iterator position;
 };
 
+// The text of an exception, for log lines and error messages.
+std::string message_of(const std::exception_ptr& error);
+
+// The state of a Pool and every decision on it; Pool and Lease only call these methods.
 class PoolCore : public std::enable_shared_from_this<PoolCore> {
  public:
   using Clock = std::chrono::steady_clock;
 
   PoolCore(boost::asio::any_io_executor executor, PoolOptions options);
+
+  const PoolOptions& options() const { return options_; }
+
+  // Pool::start(): opens min_size connections, each with its retries; ConnectionError when one
+  // cannot be opened.
+  Task<void> open_min_size();
+  // Pool::acquire() without the breaker: an idle connection (most recently returned first),
+  // else a place in the queue until one is handed over or acquire_timeout passes.
+  Task<std::unique_ptr<Connection>> take();
+  // Pool::close(): shutdown(), then waits up to `grace` for leases and opens to settle.
+  Task<void> close(std::chrono::milliseconds grace);
 
   struct IdleConnection {
     std::unique_ptr<Connection> connection;
@@ -67,10 +82,22 @@ class PoolCore : public std::enable_shared_from_this<PoolCore> {
   void shutdown();
 
   PoolStats stats() const;
+
+ private:
+  static Task<void> open_in_background(std::shared_ptr<PoolCore> core);
+  static Task<void> roll_back(std::shared_ptr<PoolCore> core,
+                              std::unique_ptr<Connection> connection);
+  static Task<void> maintenance_loop(std::shared_ptr<PoolCore> core);
+
   void record_acquired(Clock::time_point started);
+  void hand_to_waiter(std::unique_ptr<Connection> connection);
+  void roll_back_in_background(std::unique_ptr<Connection> connection);
+  void close_dead_idle();
+  void close_expired_idle(Clock::time_point now);
+  void wake_closer();
 
   boost::asio::any_io_executor executor;
-  PoolOptions options;
+  PoolOptions options_;
   PoolAccounting accounting;
   std::deque<IdleConnection> idle;  // front: returned longest ago; back: most recently
   std::list<Waiter*> waiters;       // first come, first served
@@ -82,13 +109,6 @@ class PoolCore : public std::enable_shared_from_this<PoolCore> {
   Clock::time_point next_stats_log{};
   bool closing = false;
   bool maintenance_running = false;
-
- private:
-  void hand_to_waiter(std::unique_ptr<Connection> connection);
-  void roll_back_in_background(std::unique_ptr<Connection> connection);
-  void close_dead_idle();
-  void close_expired_idle(Clock::time_point now);
-  void wake_closer();
 };
 
 }  // namespace utxoiq::pg::detail

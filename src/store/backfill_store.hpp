@@ -1,10 +1,10 @@
 #pragma once
 // What the backfill handlers need from storage, as small interfaces (api.md, "Backfill jobs"):
 // reads (one job, a page of jobs) and writes (start and the life-cycle changes). The PostgreSQL
-// repository (pg_backfill_jobs.hpp) implements all three; a cache is put in front of the reads
-// later by decorating BackfillJobReader / BackfillJobLister, and learns of every committed change
-// through the repository's change listeners (or by decorating BackfillJobWriter), so the
-// handlers never change.
+// repository (pg_backfill_jobs.hpp) implements all three; the cache in front of BackfillJobReader
+// (api/cached_backfill_jobs.hpp) has the same interface and learns of every committed change from
+// the repository's write listeners, so the handlers do not know whether they read through a
+// cache.
 #include <functional>
 #include <optional>
 #include <string>
@@ -12,7 +12,9 @@
 
 #include "domain/backfill_job.hpp"
 #include "domain/backfill_requests.hpp"
+#include "domain/backfill_rules.hpp"
 #include "domain/cursor.hpp"
+#include "store/write_listeners.hpp"
 #include "util/field_error.hpp"
 #include "util/task.hpp"
 #include "util/uuid.hpp"
@@ -38,19 +40,8 @@ class BackfillJobLister {
   virtual Task<BackfillJobPage> list(const domain::BackfillListQuery& query) = 0;
 };
 
-// The outcome of a life-cycle change of a stored job.
-struct JobWrite {
-  enum class Outcome {
-    applied,    // `job` is the job as stored now
-    not_found,  // no job with this id (404)
-    conflict,   // 409: `detail` says why (ended, paused, version mismatch)
-    invalid,    // 422: `errors` names the fields (current_block out of range)
-  };
-  Outcome outcome = Outcome::applied;
-  domain::BackfillJob job;
-  std::string detail;
-  FieldErrors errors;
-};
+// The outcome of a life-cycle change of a stored job: the domain rule's outcome, or not_found.
+using JobWrite = domain::JobChange;
 
 class BackfillJobWriter {
  public:
@@ -64,9 +55,8 @@ class BackfillJobWriter {
   virtual Task<JobWrite> resume(const Uuid& id) = 0;
 };
 
-// Awaited after a change to a job is committed (start included), before the change returns, with
-// the job as stored: the hook for cache invalidation, so that a read after the change's answer
-// finds no cached value from before it. Runs on the event loop thread; must not throw.
-using BackfillChangeListener = std::function<Task<void>(domain::BackfillJob job)>;
+// Told of every committed change to a job (start included), with the job as stored
+// (write_listeners.hpp).
+using BackfillWriteListener = WriteListeners<domain::BackfillJob>::Listener;
 
 }  // namespace utxoiq::store

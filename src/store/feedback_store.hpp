@@ -1,9 +1,9 @@
 #pragma once
 // What the feedback handlers need from storage, as small interfaces (api.md, "Feedback"): the
 // per-insight statistics, the lists, and the writes. The PostgreSQL repository (pg_feedback.hpp)
-// implements all three; a cache goes in front of FeedbackStatsReader later (a decorator with the
-// same interface) and is told which insights changed through the repository's change listeners,
-// so the handlers never change.
+// implements all three; the cache in front of FeedbackStatsReader (api/cached_feedback_stats.hpp)
+// has the same interface and learns which insights changed from the repository's write
+// listeners, so the handlers do not know whether they read through a cache.
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -14,6 +14,7 @@
 #include "domain/feedback.hpp"
 #include "domain/feedback_queries.hpp"
 #include "domain/feedback_requests.hpp"
+#include "store/write_listeners.hpp"
 #include "util/task.hpp"
 
 namespace utxoiq::store {
@@ -64,9 +65,8 @@ class FeedbackWriter {
   virtual Task<std::int64_t> erase_user(const std::string& user_id) = 0;
 };
 
-// Awaited after a committed write, before the write returns, with the insights whose statistics it
-// changed (each once): the hook for cache invalidation, so that a read after the write's answer
-// finds no cached value from before it. Runs on the event loop thread; must not throw.
-using FeedbackChangeListener = std::function<Task<void>(std::vector<std::string> insight_ids)>;
+// Told of every committed write, with the insights whose statistics it changed, each once
+// (write_listeners.hpp).
+using FeedbackWriteListener = WriteListeners<std::vector<std::string>>::Listener;
 
 }  // namespace utxoiq::store

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "pg/pool.hpp"
+#include "pg/transaction.hpp"
 
 namespace utxoiq::store {
 
@@ -44,10 +45,10 @@ pg::Statement claim_idempotency_key_statement(const IdempotencyClaim& claim) {
                      claim.response_body, static_cast<std::int64_t>(lifetime.count()))};
 }
 
-Task<StoredAnswer> read_stored_answer(pg::Connection& connection, std::string_view scope,
+Task<StoredAnswer> read_stored_answer(pg::Transaction& tx, std::string_view scope,
                                       std::string_view key) {
   auto params = pg::params(scope, key);
-  const auto result = co_await connection.execute(kReadSql, std::move(params));
+  const auto result = co_await tx.execute(kReadSql, std::move(params));
   if (result.empty()) {
     // The claim saw the row, so it exists until this transaction ends; not finding it means the
     // schema or the code is wrong.

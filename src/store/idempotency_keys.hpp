@@ -10,14 +10,14 @@
 #include <cstdint>
 #include <string_view>
 
-#include "pg/connection.hpp"
 #include "pg/params.hpp"
 #include "store/metric_store.hpp"
 #include "util/task.hpp"
 
 namespace utxoiq::pg {
 class Pool;
-}
+class Transaction;
+}  // namespace utxoiq::pg
 
 namespace utxoiq::store {
 
@@ -29,7 +29,7 @@ pg::Statement claim_idempotency_key_statement(const IdempotencyClaim& claim);
 
 // The answer stored for a key that could not be claimed (read in the same transaction, after the
 // claim, so it sees the committed row the claim waited for).
-Task<StoredAnswer> read_stored_answer(pg::Connection& connection, std::string_view scope,
+Task<StoredAnswer> read_stored_answer(pg::Transaction& tx, std::string_view scope,
                                       std::string_view key);
 
 // Deletes expired keys, `batch` rows per statement so that no statement holds many row locks or

@@ -44,7 +44,7 @@ std::vector<HourlyRollup> compute_hourly_rollups(std::span<const domain::MetricR
 // of the last one in the write wins.
 std::vector<SeriesLatest> compute_series_latest(std::span<const domain::MetricRecord> records);
 
-// The series and spans of a write, for MetricWriteHook.
+// The series and spans of a write, for MetricWriteListener.
 std::vector<SeriesWrite> to_series_writes(std::span<const SeriesLatest> series);
 
 }  // namespace utxoiq::store

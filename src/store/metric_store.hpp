@@ -1,7 +1,7 @@
 #pragma once
 // The small interfaces between the metric handlers and the metric tables (requirement 3), so a
 // cache can be put in front of the reads (a decorator implementing MetricReader) and be told of
-// every committed write (MetricWriter::add_write_hook) without the handlers changing.
+// every committed write (PgMetricWriter::add_write_listener) without the handlers changing.
 //
 //   store::PgMetricReader reader(pool);            // or a caching decorator around it
 //   auto page = co_await reader.range(query);      // oldest first, keyset-paginated
@@ -17,6 +17,7 @@
 #include "domain/cursor.hpp"
 #include "domain/metric.hpp"
 #include "domain/metric_queries.hpp"
+#include "store/write_listeners.hpp"
 #include "util/task.hpp"
 #include "util/time.hpp"
 
@@ -72,9 +73,9 @@ struct SeriesWrite {
   Timestamp first{};
   Timestamp last{};
 };
-// Awaited after a commit, before the write returns (so a read after the write's answer finds no
-// cached value from before it); must not throw.
-using MetricWriteHook = std::function<Task<void>(std::vector<SeriesWrite>)>;
+// Told of every commit that wrote points (never of a replay), with the series written
+// (write_listeners.hpp).
+using MetricWriteListener = WriteListeners<std::vector<SeriesWrite>>::Listener;
 
 class MetricWriter {
  public:
@@ -84,8 +85,6 @@ class MetricWriter {
   // is already taken nothing is written and the outcome carries the stored answer instead.
   virtual Task<WriteOutcome> insert(std::span<const domain::MetricRecord> records,
                                     const std::optional<IdempotencyClaim>& claim) = 0;
-  // Awaited after every commit that wrote points (never for a replay), on the writer's thread.
-  virtual void add_write_hook(MetricWriteHook hook) = 0;
 };
 
 }  // namespace utxoiq::store

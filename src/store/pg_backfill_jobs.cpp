@@ -1,8 +1,8 @@
 // SQL of the backfill_jobs table; see pg_backfill_jobs.hpp.
 //
 // Concurrency of the life-cycle changes: each change locks the job's row (SELECT ... FOR UPDATE),
-// applies the domain rule to the locked row and writes it back, in one transaction of two round
-// trips ([BEGIN, SELECT ... FOR UPDATE] then [UPDATE, COMMIT], each pipelined). Why row locks and
+// applies the domain rule to the locked row and writes it back, in one pg::Transaction of two
+// round trips (the lock goes out with BEGIN, the UPDATE with COMMIT). Why row locks and
 // not compare-and-set on `version` with retries:
 //  - Concurrent writers of one job queue on the row lock in PostgreSQL and each is applied exactly
 //    once, in bounded time: no writer can be starved by retry races, and two updates can never
@@ -14,11 +14,14 @@
 #include "store/pg_backfill_jobs.hpp"
 
 #include <algorithm>
-#include <array>
+#include <cassert>
+#include <vector>
 
 #include "domain/backfill_rules.hpp"
 #include "pg/errors.hpp"
 #include "pg/pool.hpp"
+#include "pg/transaction.hpp"
+#include "store/keyset_page.hpp"
 #include "store/query_builder.hpp"
 #include "store/sql_values.hpp"
 
@@ -27,7 +30,6 @@ namespace utxoiq::store {
 namespace {
 
 using domain::BackfillJob;
-using domain::JobChange;
 
 // Every query reads the columns in this order (job_from_row reads them by position).
 constexpr std::string_view kColumns =
@@ -39,19 +41,23 @@ const std::string kSelectById =
     "SELECT " + std::string(kColumns) + " FROM backfill_jobs WHERE id = $1";
 const std::string kLockById = kSelectById + " FOR UPDATE";
 
+// The index (started_at DESC, id DESC) serves the keyset condition and the order.
+constexpr KeysetOrder kJobsOrder{"started_at", true, domain::CursorKind::backfill_jobs};
+
 constexpr std::string_view kInsert =
     "INSERT INTO backfill_jobs (id, job_type, start_block, end_block, current_block, status, "
     "progress_percentage, started_at, updated_at, created_by, version) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10)";
 
-// last_progress_at is kept for operators (when did the worker last report?); the API's `stale`
-// follows the domain rule on updated_at.
-constexpr std::string_view kUpdate =
+constexpr std::string_view kUpdateSet =
     "UPDATE backfill_jobs SET current_block = $2, status = $3, progress_percentage = $4, "
     "estimated_completion = $5, error_message = $6, updated_at = $7, completed_at = $8, "
-    "version = $9, "
-    "last_progress_at = CASE WHEN $10::boolean THEN $7::timestamptz ELSE last_progress_at END "
-    "WHERE id = $1";
+    "version = $9";
+// last_progress_at is kept for operators (when did the worker last report?): a progress report
+// sets it, the other changes leave it; the API's `stale` follows the domain rule on updated_at.
+const std::string kUpdate = std::string(kUpdateSet) + " WHERE id = $1";
+const std::string kUpdateWithProgress =
+    std::string(kUpdateSet) + ", last_progress_at = $7 WHERE id = $1";
 
 BackfillJob job_from_row(const pg::Result& r, int row) {
   BackfillJob job;
@@ -74,25 +80,7 @@ BackfillJob job_from_row(const pg::Result& r, int row) {
   return job;
 }
 
-JobWrite rejected(JobChange change) {
-  JobWrite write;
-  write.outcome = change.outcome == JobChange::Outcome::conflict ? JobWrite::Outcome::conflict
-                                                                 : JobWrite::Outcome::invalid;
-  write.detail = std::move(change.detail);
-  write.errors = std::move(change.errors);
-  write.job = std::move(change.job);
-  return write;
-}
-
 }  // namespace
-
-void PgBackfillJobs::add_change_listener(BackfillChangeListener listener) {
-  listeners_.push_back(std::move(listener));
-}
-
-Task<void> PgBackfillJobs::notify(const BackfillJob& job) const {
-  for (const auto& listener : listeners_) co_await listener(job);
-}
 
 Task<std::optional<BackfillJob>> PgBackfillJobs::get(const Uuid& id) {
   const pg::Result result = co_await pool_.execute(kSelectById, pg::params(sql_uuid(id)));
@@ -104,26 +92,12 @@ Task<BackfillJobPage> PgBackfillJobs::list(const domain::BackfillListQuery& quer
   QueryBuilder q("SELECT " + std::string(kColumns) + " FROM backfill_jobs");
   if (query.status) q.where("status = " + q.bind(std::string(to_string(*query.status))));
   if (query.job_type) q.where("job_type = " + q.bind(*query.job_type));
-  if (query.page.after) {
-    // Row comparison: the index (started_at DESC, id DESC) serves it directly.
-    const std::string at = q.bind(sql_time(query.page.after->at));
-    const std::string id = q.bind(sql_uuid(query.page.after->id));
-    q.where("(started_at, id) < (" + at + "::timestamptz, " + id + "::uuid)");
-  }
-  // One row more than asked tells whether another page follows.
-  q.append(" ORDER BY started_at DESC, id DESC LIMIT " +
-           q.bind(pg::to_param(query.page.limit + 1)));
+  add_keyset_page(q, kJobsOrder, query.page);
   const pg::Result result = co_await pool_.execute(q.sql(), q.params());
-
   BackfillJobPage page;
-  const int rows = result.rows();
-  const int shown = std::min<int>(rows, static_cast<int>(query.page.limit));
-  page.jobs.reserve(static_cast<std::size_t>(shown));
-  for (int row = 0; row < shown; ++row) page.jobs.push_back(job_from_row(result, row));
-  if (rows > shown && !page.jobs.empty()) {
-    const BackfillJob& last = page.jobs.back();
-    page.next = domain::KeysetCursor{domain::CursorKind::backfill_jobs, last.started_at, last.id};
-  }
+  page.jobs = take_page<BackfillJob>(
+      result, query.page, kJobsOrder, job_from_row,
+      [](const BackfillJob& job) { return std::pair(job.started_at, job.id); }, &page.next);
   co_return page;
 }
 
@@ -134,47 +108,40 @@ Task<BackfillJob> PgBackfillJobs::start(const domain::StartJob& request) {
       pg::params(sql_uuid(job.id), job.job_type, job.start_block, job.end_block, job.current_block,
                  std::string(to_string(job.status)), job.progress_percentage,
                  sql_time(job.started_at), job.created_by, job.version));
-  co_await notify(job);
+  co_await listeners_.notify(job);
   co_return job;
 }
 
-Task<JobWrite> PgBackfillJobs::change(const Uuid& id, Rule rule, bool records_progress) {
-  pg::Lease lease = co_await pool_.acquire();
-  const std::array<pg::Statement, 2> lock{
-      pg::Statement{"BEGIN", {}},
-      pg::Statement{kLockById, pg::params(sql_uuid(id))},
-  };
-  const auto locked = co_await lease->pipeline(lock);
-  if (locked[1].empty()) {
-    co_await lease->execute("ROLLBACK");
+pg::Statement update_statement(const std::string& sql, const BackfillJob& next) {
+  return {sql, pg::params(sql_uuid(next.id), next.current_block,
+                          std::string(to_string(next.status)), next.progress_percentage,
+                          sql_time(next.estimated_completion), next.error_message,
+                          sql_time(next.updated_at), sql_time(next.completed_at), next.version)};
+}
+
+Task<JobWrite> PgBackfillJobs::change(const Uuid& id, Rule rule, const std::string& update_sql) {
+  pg::Transaction tx = co_await pg::Transaction::begin(pool_);
+  const pg::Result locked = co_await tx.execute(kLockById, pg::params(sql_uuid(id)));
+  if (locked.empty()) {
+    co_await tx.rollback();
     JobWrite missing;
     missing.outcome = JobWrite::Outcome::not_found;
     co_return missing;
   }
-  const BackfillJob stored = job_from_row(locked[1], 0);
+  const BackfillJob stored = job_from_row(locked, 0);
   // Never before the last change, even if this machine's clock is behind the one that made it:
   // updated_at only moves forward.
-  JobChange change = rule(stored, std::max(now_utc(), stored.updated_at));
-  if (change.outcome != JobChange::Outcome::applied) {
-    co_await lease->execute("ROLLBACK");
-    co_return rejected(std::move(change));
+  JobWrite change = rule(stored, std::max(now_utc(), stored.updated_at));
+  if (change.outcome != JobWrite::Outcome::applied) {
+    co_await tx.rollback();
+    co_return change;
   }
-  const BackfillJob& next = change.job;
-  const std::array<pg::Statement, 2> write{
-      pg::Statement{
-          std::string(kUpdate),
-          pg::params(sql_uuid(id), next.current_block, std::string(to_string(next.status)),
-                     next.progress_percentage, sql_time(next.estimated_completion),
-                     next.error_message, sql_time(next.updated_at), sql_time(next.completed_at),
-                     next.version, records_progress)},
-      pg::Statement{"COMMIT", {}},
-  };
-  co_await lease->pipeline(write);
-  lease.release();
-  co_await notify(next);
-  JobWrite applied;
-  applied.job = next;
-  co_return applied;
+  assert(change.job.id == id && "a rule never changes the job's id");
+  std::vector<pg::Statement> write;
+  write.push_back(update_statement(update_sql, change.job));
+  co_await tx.commit(std::move(write));
+  co_await listeners_.notify(change.job);
+  co_return change;
 }
 
 Task<JobWrite> PgBackfillJobs::progress(const domain::ProgressUpdate& update) {
@@ -183,11 +150,11 @@ Task<JobWrite> PgBackfillJobs::progress(const domain::ProgressUpdate& update) {
       [&update](const BackfillJob& job, Timestamp now) {
         return domain::apply_progress(job, update, now);
       },
-      true);
+      kUpdateWithProgress);
 }
 
 Task<JobWrite> PgBackfillJobs::complete(const Uuid& id) {
-  co_return co_await change(id, domain::apply_complete, false);
+  co_return co_await change(id, domain::apply_complete, kUpdate);
 }
 
 Task<JobWrite> PgBackfillJobs::fail(const Uuid& id, const domain::FailJob& request) {
@@ -196,15 +163,15 @@ Task<JobWrite> PgBackfillJobs::fail(const Uuid& id, const domain::FailJob& reque
       [&request](const BackfillJob& job, Timestamp now) {
         return domain::apply_fail(job, request, now);
       },
-      false);
+      kUpdate);
 }
 
 Task<JobWrite> PgBackfillJobs::pause(const Uuid& id) {
-  co_return co_await change(id, domain::apply_pause, false);
+  co_return co_await change(id, domain::apply_pause, kUpdate);
 }
 
 Task<JobWrite> PgBackfillJobs::resume(const Uuid& id) {
-  co_return co_await change(id, domain::apply_resume, false);
+  co_return co_await change(id, domain::apply_resume, kUpdate);
 }
 
 }  // namespace utxoiq::store

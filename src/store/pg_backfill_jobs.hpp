@@ -2,6 +2,7 @@
 // The backfill_jobs table (migration 0001) behind the backfill interfaces of backfill_store.hpp.
 // The life-cycle rules are the domain's (domain/backfill_rules.hpp); this class only reads the
 // stored job, lets a rule decide, and writes the result back in the same transaction.
+#include <string>
 #include <vector>
 
 #include "domain/backfill_rules.hpp"
@@ -19,8 +20,7 @@ class PgBackfillJobs final : public BackfillJobReader,
  public:
   explicit PgBackfillJobs(pg::Pool& pool) : pool_(pool) {}
 
-  // Called after every committed change, in the order added (see BackfillChangeListener).
-  void add_change_listener(BackfillChangeListener listener);
+  void add_write_listener(BackfillWriteListener listener) { listeners_.add(std::move(listener)); }
 
   Task<std::optional<domain::BackfillJob>> get(const Uuid& id) override;
   Task<BackfillJobPage> list(const domain::BackfillListQuery& query) override;
@@ -33,12 +33,12 @@ class PgBackfillJobs final : public BackfillJobReader,
   Task<JobWrite> resume(const Uuid& id) override;
 
  private:
-  using Rule = std::function<domain::JobChange(const domain::BackfillJob&, Timestamp now)>;
-  Task<JobWrite> change(const Uuid& id, Rule rule, bool records_progress);
-  Task<void> notify(const domain::BackfillJob& job) const;
+  using Rule = std::function<JobWrite(const domain::BackfillJob&, Timestamp now)>;
+  // Locks the job, lets `rule` decide, and stores an applied change with `update_sql`.
+  Task<JobWrite> change(const Uuid& id, Rule rule, const std::string& update_sql);
 
   pg::Pool& pool_;
-  std::vector<BackfillChangeListener> listeners_;
+  WriteListeners<domain::BackfillJob> listeners_{"backfill job"};
 };
 
 }  // namespace utxoiq::store

@@ -17,8 +17,7 @@ class PgFeedback final : public FeedbackStatsReader, public FeedbackLister, publ
  public:
   explicit PgFeedback(pg::Pool& pool) : pool_(pool) {}
 
-  // Called after every committed write, in the order added (see FeedbackChangeListener).
-  void add_change_listener(FeedbackChangeListener listener);
+  void add_write_listener(FeedbackWriteListener listener) { listeners_.add(std::move(listener)); }
 
   Task<domain::FeedbackStats> stats(const std::string& insight_id) override;
   Task<std::vector<domain::FeedbackStats>> stats_batch(
@@ -35,10 +34,9 @@ class PgFeedback final : public FeedbackStatsReader, public FeedbackLister, publ
 
  private:
   Task<FeedbackWrite> upsert(std::string_view sql, pg::Params params);
-  Task<void> notify(std::vector<std::string> insight_ids) const;
 
   pg::Pool& pool_;
-  std::vector<FeedbackChangeListener> listeners_;
+  WriteListeners<std::vector<std::string>> listeners_{"feedback"};
 };
 
 }  // namespace utxoiq::store

@@ -1,11 +1,12 @@
 // The reads of PgFeedback (see pg_feedback.hpp): statistics from the aggregate table, and keyset
-// pages of records, newest created_at first, keyed by (created_at, id) so rows inserted between two
-// page fetches never cause duplicates or gaps.
+// pages of records (keyset_page.hpp), newest created_at first.
 #include <algorithm>
 #include <unordered_map>
+#include <utility>
 
 #include "pg/pool.hpp"
 #include "store/feedback_rows.hpp"
+#include "store/keyset_page.hpp"
 #include "store/pg_feedback.hpp"
 #include "store/query_builder.hpp"
 #include "store/sql_values.hpp"
@@ -40,27 +41,15 @@ FeedbackStats zero_stats(const std::string& insight_id) {
   return stats;
 }
 
-// Adds the keyset condition, order and limit shared by every list, runs the query and cuts the
-// page (one row more than the limit is fetched to tell whether another page follows).
-Task<FeedbackPage> run_page(pg::Pool& pool, QueryBuilder& q, const domain::PageRequest& page) {
-  if (page.after) {
-    const std::string at = q.bind(sql_time(page.after->at));
-    const std::string id = q.bind(sql_uuid(page.after->id));
-    q.where("(created_at, id) < (" + at + "::timestamptz, " + id + "::uuid)");
-  }
-  q.append(" ORDER BY created_at DESC, id DESC LIMIT " + q.bind(pg::to_param(page.limit + 1)));
-  const pg::Result result = co_await pool.execute(q.sql(), q.params());
+constexpr KeysetOrder kRecordsOrder{"created_at", true, domain::CursorKind::feedback};
 
+Task<FeedbackPage> run_page(pg::Pool& pool, QueryBuilder& q, const domain::PageRequest& page) {
+  add_keyset_page(q, kRecordsOrder, page);
+  const pg::Result result = co_await pool.execute(q.sql(), q.params());
   FeedbackPage out;
-  const int rows = result.rows();
-  const int shown = std::min<int>(rows, static_cast<int>(page.limit));
-  out.feedback.reserve(static_cast<std::size_t>(shown));
-  for (int row = 0; row < shown; ++row)
-    out.feedback.push_back(detail::feedback_from_row(result, row));
-  if (rows > shown && !out.feedback.empty()) {
-    const auto& last = out.feedback.back();
-    out.next = domain::KeysetCursor{domain::CursorKind::feedback, last.created_at, last.id};
-  }
+  out.feedback = take_page<domain::Feedback>(
+      result, page, kRecordsOrder, detail::feedback_from_row,
+      [](const domain::Feedback& f) { return std::pair(f.created_at, f.id); }, &out.next);
   co_return out;
 }
 

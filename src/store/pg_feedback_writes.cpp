@@ -42,15 +42,6 @@ constexpr std::string_view kEraseUser =
 
 }  // namespace
 
-void PgFeedback::add_change_listener(FeedbackChangeListener listener) {
-  listeners_.push_back(std::move(listener));
-}
-
-Task<void> PgFeedback::notify(std::vector<std::string> insight_ids) const {
-  if (insight_ids.empty()) co_return;
-  for (const auto& listener : listeners_) co_await listener(insight_ids);
-}
-
 Task<FeedbackWrite> PgFeedback::upsert(std::string_view sql, pg::Params params) {
   const pg::Result result = co_await pool_.execute(sql, std::move(params));
   FeedbackWrite write;
@@ -58,7 +49,7 @@ Task<FeedbackWrite> PgFeedback::upsert(std::string_view sql, pg::Params params) 
   write.created = result.boolean(0, detail::kFeedbackColumnCount);
   std::vector<std::string> changed{
       write.feedback.insight_id};  // GCC 12: no braced list in co_await
-  co_await notify(std::move(changed));
+  co_await listeners_.notify(std::move(changed));
   co_return write;
 }
 
@@ -87,7 +78,7 @@ Task<std::int64_t> PgFeedback::erase_user(const std::string& user_id) {
     insights.emplace_back(result.text(row, 0));
     deleted += result.int64(row, 1);
   }
-  co_await notify(std::move(insights));
+  if (!insights.empty()) co_await listeners_.notify(std::move(insights));
   co_return deleted;
 }
 

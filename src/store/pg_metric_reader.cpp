@@ -2,28 +2,28 @@
 #include "store/pg_metric_reader.hpp"
 
 #include <boost/json/parse.hpp>
-#include <stdexcept>
 #include <string>
+#include <utility>
 
-#include "pg/errors.hpp"
 #include "pg/pool.hpp"
 #include "store/aggregate_plan.hpp"
+#include "store/keyset_page.hpp"
+#include "store/query_builder.hpp"
+#include "store/sql_values.hpp"
 #include "util/rfc3339.hpp"
 
 namespace utxoiq::store {
 
 namespace {
 
-// The SQL is put together from fixed fragments, one text per shape (with or without
-// metric_type, first page or after a cursor), rather than "($5 IS NULL OR metric_type = $5)":
-// each shape gets its own plan, so the series query is an index range scan on
-// (service_name, metric_type, "timestamp"). $2 is the effective start: the range start, or the
-// cursor's time when that is later, so the keyset condition narrows the index scan too.
+// One SQL text per shape (with or without metric_type, first page or after a cursor; see
+// query_builder.hpp), so the series query is an index range scan on
+// (service_name, metric_type, "timestamp"). The lower bound is the effective start: the range
+// start, or the cursor's time when that is later, so the keyset condition narrows the scan too.
 constexpr std::string_view kRangeSelect =
     R"(SELECT id, service_name, metric_type, metric_value, unit, "timestamp", metadata
-FROM system_metrics
-WHERE service_name = $1 AND "timestamp" >= $2 AND "timestamp" < $3)";
-constexpr std::string_view kRangeOrder = R"( ORDER BY "timestamp", id LIMIT $4)";
+FROM system_metrics)";
+constexpr KeysetOrder kRangeOrder{R"("timestamp")", false, domain::CursorKind::metrics};
 
 // Whole hours from the rollups, the partial edge hours from raw rows, all bucketed by
 // date_trunc in UTC ('hour', 'day' or 'week': ISO weeks, starting on Monday).
@@ -55,27 +55,15 @@ SELECT service_name, metric_type, unit, last_timestamp
 FROM system_metrics_series
 ORDER BY service_name, metric_type)sql";
 
-Timestamp read_timestamp(const pg::Result& result, int row, int column) {
-  const auto t = parse_pg_timestamptz(result.text(row, column));
-  if (!t) throw pg::DecodeError("not a timestamptz: " + std::string(result.text(row, column)));
-  return *t;
-}
-
-Uuid read_uuid(const pg::Result& result, int row, int column) {
-  const auto id = Uuid::parse(result.text(row, column));
-  if (!id) throw pg::DecodeError("not a uuid: " + std::string(result.text(row, column)));
-  return *id;
-}
-
 domain::MetricRecord read_record(const pg::Result& result, int row) {
   domain::MetricRecord record;
-  record.id = read_uuid(result, row, 0);
+  record.id = row_uuid(result, row, 0);
   auto& m = record.metric;
   m.service_name = std::string(result.text(row, 1));
   m.metric_type = std::string(result.text(row, 2));
   m.metric_value = result.float64(row, 3);
   m.unit = std::string(result.text(row, 4));
-  m.timestamp = read_timestamp(result, row, 5);
+  m.timestamp = row_time(result, row, 5);
   if (const auto metadata = result.optional_text(row, 6)) {
     m.metadata = boost::json::parse(*metadata).as_object();
   }
@@ -89,28 +77,17 @@ Task<MetricPage> PgMetricReader::range(const domain::MetricRangeQuery& query) {
   const Timestamp from = after ? std::max(query.start, after->at) : query.start;
   MetricPage page;
   if (from >= query.end) co_return page;
-  // One row more than the page: whether it comes tells if there is a next page.
-  pg::Params params = pg::params(query.service_name, format_rfc3339(from),
-                                 format_rfc3339(query.end), query.page.limit + 1);
-  std::string sql(kRangeSelect);
-  if (query.metric_type) {
-    params.push_back(*query.metric_type);
-    sql += " AND metric_type = $" + std::to_string(params.size());
-  }
-  if (after) {
-    params.push_back(after->id.to_string());
-    sql += R"( AND ("timestamp", id) > ($2, $)" + std::to_string(params.size()) + "::uuid)";
-  }
-  sql += kRangeOrder;
-  const auto result = co_await pool_.execute(sql, std::move(params));
-  const int rows = result.rows();
-  const int keep = static_cast<int>(std::min<std::int64_t>(rows, query.page.limit));
-  page.metrics.reserve(static_cast<std::size_t>(keep));
-  for (int row = 0; row < keep; ++row) page.metrics.push_back(read_record(result, row));
-  if (rows > keep && keep > 0) {
-    const auto& last = page.metrics.back();
-    page.next = domain::KeysetCursor{domain::CursorKind::metrics, last.metric.timestamp, last.id};
-  }
+  QueryBuilder q(kRangeSelect);
+  q.where("service_name = " + q.bind(query.service_name));
+  q.where(R"("timestamp" >= )" + q.bind(sql_time(from)));
+  q.where(R"("timestamp" < )" + q.bind(sql_time(query.end)));
+  if (query.metric_type) q.where("metric_type = " + q.bind(*query.metric_type));
+  add_keyset_page(q, kRangeOrder, query.page);
+  const pg::Result result = co_await pool_.execute(q.sql(), q.params());
+  page.metrics = take_page<domain::MetricRecord>(
+      result, query.page, kRangeOrder, read_record,
+      [](const domain::MetricRecord& r) { return std::pair(r.metric.timestamp, r.id); },
+      &page.next);
   co_return page;
 }
 
@@ -125,7 +102,7 @@ Task<std::vector<domain::MetricBucket>> PgMetricReader::aggregate(
   buckets.reserve(static_cast<std::size_t>(result.rows()));
   for (int row = 0; row < result.rows(); ++row) {
     domain::MetricBucket bucket;
-    bucket.bucket_start = read_timestamp(result, row, 0);
+    bucket.bucket_start = row_time(result, row, 0);
     bucket.count = result.int64(row, 1);
     bucket.sum = result.float64(row, 2);
     bucket.min = result.float64(row, 3);
@@ -142,7 +119,7 @@ Task<std::vector<domain::MetricSeries>> PgMetricReader::series() {
   out.reserve(static_cast<std::size_t>(result.rows()));
   for (int row = 0; row < result.rows(); ++row) {
     out.push_back({std::string(result.text(row, 0)), std::string(result.text(row, 1)),
-                   std::string(result.text(row, 2)), read_timestamp(result, row, 3)});
+                   std::string(result.text(row, 2)), row_time(result, row, 3)});
   }
   co_return out;
 }

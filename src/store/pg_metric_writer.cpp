@@ -9,6 +9,7 @@
 #include "obs/logging.hpp"
 #include "obs/metrics.hpp"
 #include "pg/pool.hpp"
+#include "pg/transaction.hpp"
 #include "store/idempotency_keys.hpp"
 #include "store/metric_copy_text.hpp"
 #include "store/metric_rollups.hpp"
@@ -124,10 +125,6 @@ pg::Statement upsert_series_statement(const std::vector<SeriesLatest>& series) {
 PgMetricWriter::PgMetricWriter(pg::Pool& pool, const PartitionCoverage& coverage)
     : pool_(pool), coverage_(coverage) {}
 
-void PgMetricWriter::add_write_hook(MetricWriteHook hook) {
-  hooks_.push_back(std::move(hook));
-}
-
 Task<WriteOutcome> PgMetricWriter::insert(std::span<const domain::MetricRecord> records,
                                           const std::optional<IdempotencyClaim>& claim) {
   WriteOutcome outcome;
@@ -138,25 +135,20 @@ Task<WriteOutcome> PgMetricWriter::insert(std::span<const domain::MetricRecord> 
   finish.reserve(5);
   const bool bulk = records.size() > 1;
 
-  auto lease = co_await pool_.acquire();
-  pg::Connection& connection = *lease;
-  if (bulk || claim) {
-    std::vector<pg::Statement> opening;
-    opening.push_back({"BEGIN", {}});
-    if (claim) opening.push_back(claim_idempotency_key_statement(*claim));
-    const auto opened = co_await connection.pipeline(opening);
-    if (claim && opened[1].empty()) {
-      outcome.replay = co_await read_stored_answer(connection, claim->scope, claim->key);
-      co_await connection.execute_simple("ROLLBACK");
+  pg::Transaction tx = co_await pg::Transaction::begin(pool_);
+  if (claim) {
+    pg::Statement claiming = claim_idempotency_key_statement(*claim);
+    const pg::Result claimed = co_await tx.execute(claiming.sql, std::move(claiming.params));
+    if (claimed.empty()) {
+      outcome.replay = co_await read_stored_answer(tx, claim->scope, claim->key);
+      co_await tx.rollback();
       co_return outcome;
     }
-  } else {
-    finish.push_back({"BEGIN", {}});
   }
   if (bulk) {
     std::string data;
     append_copy_text(records, data);
-    co_await connection.copy_in(kCopySql, data);
+    co_await tx.copy_in(kCopySql, data);
   } else {
     // One point: an INSERT in the closing pipeline, so the whole write is one round trip.
     finish.push_back(insert_one_statement(records.front()));
@@ -165,22 +157,12 @@ Task<WriteOutcome> PgMetricWriter::insert(std::span<const domain::MetricRecord> 
   finish.push_back(upsert_series_statement(series));
   const bool check_default = coverage_.count_uncovered(records) > 0;
   if (check_default) finish.push_back(count_in_default_statement(records, coverage_));
-  finish.push_back({"COMMIT", {}});
-  const auto results = co_await connection.pipeline(finish);
-  lease.release();
+  const auto results = co_await tx.commit(std::move(finish));
 
   outcome.inserted = static_cast<std::int64_t>(records.size());
-  const std::int64_t in_default = check_default ? results[results.size() - 2].int64(0, 0) : 0;
-  const std::vector<SeriesWrite> writes = to_series_writes(series);
+  const std::int64_t in_default = check_default ? results.back().int64(0, 0) : 0;
   after_commit(records, in_default);
-  for (const auto& hook : hooks_) {
-    try {
-      co_await hook(writes);
-    } catch (const std::exception& e) {
-      // The write is committed; a failing listener must not turn it into an error response.
-      obs::log_error("metric write hook failed", {{"error", e.what()}});
-    }
-  }
+  co_await listeners_.notify(to_series_writes(series));
   co_return outcome;
 }
 

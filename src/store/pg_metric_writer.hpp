@@ -30,7 +30,7 @@ class PgMetricWriter final : public MetricWriter {
 
   Task<WriteOutcome> insert(std::span<const domain::MetricRecord> records,
                             const std::optional<IdempotencyClaim>& claim) override;
-  void add_write_hook(MetricWriteHook hook) override;
+  void add_write_listener(MetricWriteListener listener) { listeners_.add(std::move(listener)); }
 
  private:
   // Counters and the DEFAULT-partition report of a committed write.
@@ -38,7 +38,7 @@ class PgMetricWriter final : public MetricWriter {
 
   pg::Pool& pool_;
   const PartitionCoverage& coverage_;
-  std::vector<MetricWriteHook> hooks_;
+  WriteListeners<std::vector<SeriesWrite>> listeners_{"metrics"};
 };
 
 }  // namespace utxoiq::store

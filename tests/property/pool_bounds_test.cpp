@@ -51,6 +51,7 @@ struct World {
 
   void check() const {
     RC_ASSERT(accounting.size() <= accounting.max_size());
+    RC_ASSERT(accounting.invariants_hold());
     RC_ASSERT(accounting.idle() == idle_since.size());
     RC_ASSERT(accounting.active() == leases);
     RC_ASSERT(accounting.opening() == opens);

@@ -1,6 +1,8 @@
 // Worked examples of the pool's bookkeeping decisions (the properties are in tests/property).
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+
 #include "pg/pool_accounting.hpp"
 
 namespace utxoiq::pg {
@@ -54,12 +56,13 @@ TEST(PgPoolAccounting, ReleaseGoesToTheWaiterFirst) {
   EXPECT_EQ(pool.active(), 0u);
 }
 
-TEST(PgPoolAccounting, IdleIsNotTakenWhileOthersWait) {
+TEST(PgPoolAccounting, NobodyWaitsWhileAConnectionIsIdle) {
   PoolAccounting pool(1, 2);
   pool.plan_opens();
   pool.open_succeeded();
-  pool.add_waiter();  // e.g. a waiter that has not been served yet
-  EXPECT_FALSE(pool.try_take_idle());
+  EXPECT_THROW(pool.add_waiter(), std::logic_error);  // try_take_idle() first
+  EXPECT_EQ(pool.waiting(), 0u);
+  EXPECT_TRUE(pool.invariants_hold());
 }
 
 TEST(PgPoolAccounting, BrokenReleaseIsDroppedAndReplacedForMin) {
@@ -78,14 +81,14 @@ TEST(PgPoolAccounting, IdleCleanupTakesOldestExpiredAndKeepsMin) {
   pool.plan_opens();
   pool.open_succeeded();
   pool.open_succeeded();
-  pool.add_waiter();
-  pool.remove_waiter();
+  ASSERT_TRUE(pool.try_take_idle());
+  ASSERT_TRUE(pool.try_take_idle());
   for (int i = 0; i < 3; ++i) {
     pool.add_waiter();
     pool.plan_opens();
-    pool.open_succeeded();  // straight to the waiter, then returned
-    pool.release(true);
+    pool.open_succeeded();  // straight to the waiter
   }
+  for (int i = 0; i < 5; ++i) pool.release(true);
   ASSERT_EQ(pool.idle(), 5u);
   const auto now = Clock::now();
   // Indexes 0..4 idle since: 400 s, 100 s, 500 s, 301 s, 300 s ago (timeout 300 s).
