@@ -54,15 +54,6 @@ Uuid job_id_of(const Request& request) {
   return valid_or_422(domain::parse_job_id(request.param("job_id")));
 }
 
-// A handler for POST {job_id}/<change>: the job after `change`, a member of the writer.
-using JobTransition = Task<JobWrite> (store::BackfillJobWriter::*)(const Uuid&);
-http::Handler change_handler(BackfillRoutesDeps deps, JobTransition change) {
-  return [deps, change](Request& request) -> Task<Response> {
-    const Uuid id = job_id_of(request);
-    co_return write_response(co_await (deps.writer.*change)(id), deps);
-  };
-}
-
 Task<Response> list_jobs(const BackfillRoutesDeps& deps, const Request& request) {
   const auto query = valid_or_422(domain::parse_backfill_list_query(query_of(request)));
   const store::BackfillJobPage page = co_await deps.lister.list(query);
@@ -103,13 +94,31 @@ void add_schemas(ApiDocs& docs) {
                       {"stale", schema::boolean()}}));
 }
 
+ParamDoc job_id_param() {
+  return {.name = "job_id", .schema = schema::formatted("uuid"), .example = kJobIdExample};
+}
+
 // The documentation of POST {job_id}/<change>.
 RouteDoc change_doc(std::string summary) {
-  return {
-      .summary = std::move(summary),
-      .path = {{.name = "job_id", .schema = schema::formatted("uuid"), .example = kJobIdExample}},
-      .replies = {{.schema = schema::ref("BackfillJob")}},
-      .problems = {404, 409, 422}};
+  return {.summary = std::move(summary),
+          .path = {job_id_param()},
+          .replies = {{.schema = schema::ref("BackfillJob")}},
+          .problems = {404, 409, 422}};
+}
+
+// POST {job_id}/<change>: the job after `change`, a member of the writer taking only the id.
+using JobTransition = Task<JobWrite> (store::BackfillJobWriter::*)(const Uuid&);
+RouteSpec change_route(const BackfillRoutesDeps& deps, std::string_view change, std::string summary,
+                       JobTransition transition) {
+  return {.method = Method::post,
+          .path = path("/{job_id}/" + std::string(change)),
+          .name = "backfill_" + std::string(change),
+          .access = kWriters,
+          .doc = change_doc(std::move(summary)),
+          .handler = [deps, transition](Request& request) -> Task<Response> {
+            const Uuid id = job_id_of(request);
+            co_return write_response(co_await (deps.writer.*transition)(id), deps);
+          }};
 }
 
 std::vector<RouteSpec> backfill_table(BackfillRoutesDeps deps) {
@@ -162,12 +171,7 @@ std::vector<RouteSpec> backfill_table(BackfillRoutesDeps deps) {
              valid_or_422(domain::parse_progress_update(http::parse_json_object(request)));
          co_return write_response(co_await deps.writer.progress(update), deps);
        }},
-      {.method = Method::post,
-       .path = path("/{job_id}/complete"),
-       .name = "backfill_complete",
-       .access = kWriters,
-       .doc = change_doc("Mark a job completed"),
-       .handler = change_handler(deps, &store::BackfillJobWriter::complete)},
+      change_route(deps, "complete", "Mark a job completed", &store::BackfillJobWriter::complete),
       {.method = Method::post,
        .path = path("/{job_id}/fail"),
        .name = "backfill_fail",
@@ -179,18 +183,8 @@ std::vector<RouteSpec> backfill_table(BackfillRoutesDeps deps) {
          all_valid_or_422(id, body);
          co_return write_response(co_await deps.writer.fail(id.value(), body.value()), deps);
        }},
-      {.method = Method::post,
-       .path = path("/{job_id}/pause"),
-       .name = "backfill_pause",
-       .access = kWriters,
-       .doc = change_doc("Pause a running job"),
-       .handler = change_handler(deps, &store::BackfillJobWriter::pause)},
-      {.method = Method::post,
-       .path = path("/{job_id}/resume"),
-       .name = "backfill_resume",
-       .access = kWriters,
-       .doc = change_doc("Resume a paused job"),
-       .handler = change_handler(deps, &store::BackfillJobWriter::resume)},
+      change_route(deps, "pause", "Pause a running job", &store::BackfillJobWriter::pause),
+      change_route(deps, "resume", "Resume a paused job", &store::BackfillJobWriter::resume),
       {.method = Method::get,
        .path = path("/status"),
        .name = "backfill_status",
@@ -208,7 +202,7 @@ std::vector<RouteSpec> backfill_table(BackfillRoutesDeps deps) {
        .name = "backfill_get",
        .access = kReaders,
        .doc = {.summary = "One job",
-               .path = change_doc("").path,
+               .path = {job_id_param()},
                .replies = {{.schema = job}},
                .problems = {404, 422}},
        .handler = [deps](Request& request) -> Task<Response> {

@@ -122,14 +122,33 @@ json::object upsert_example(std::string_view field, json::value value) {
   return {{"insight_id", kInsightExample}, {"user_id", kUserExample}, {field, std::move(value)}};
 }
 
-std::vector<Reply> upsert_replies() {
-  return {{.status = 200, .description = "Updated", .schema = schema::ref("Feedback")},
-          {.status = 201, .description = "Created", .schema = schema::ref("Feedback")}};
+// The documentation of rate, comment and flag; `note` adds to the common description.
+RouteDoc upsert_doc(std::string summary, std::string_view note, json::object body,
+                    json::object example) {
+  return {.summary = std::move(summary),
+          .description =
+              "Creates the (insight_id, user_id) record (201) or updates only this "
+              "field of it (200)." +
+              std::string(note),
+          .request = std::move(body),
+          .request_example = std::move(example),
+          .replies = {{.status = 200, .description = "Updated", .schema = schema::ref("Feedback")},
+                      {.status = 201, .description = "Created", .schema = schema::ref("Feedback")}},
+          .problems = {422}};
+}
+
+// The handler of rate, comment and flag: the body validated by `parse`, written by `write`.
+template <typename Write>
+http::Handler upsert_handler(
+    FeedbackRoutesDeps deps, domain::Validated<Write> (*parse)(const json::object&),
+    Task<store::FeedbackWrite> (store::FeedbackWriter::*write)(const Write&)) {
+  return [deps, parse, write](Request& request) -> Task<Response> {
+    const Write valid = valid_or_422(parse(http::parse_json_object(request)));
+    co_return write_response(co_await (deps.writer.*write)(valid));
+  };
 }
 
 std::vector<RouteSpec> feedback_table(FeedbackRoutesDeps deps) {
-  const std::string upsert_note =
-      "Creates the (insight_id, user_id) record (201) or updates only this field of it (200).";
   const ParamDoc insight_id{.name = "insight_id",
                             .schema = schema::text(domain::kInsightIdRule),
                             .required = true,
@@ -144,51 +163,30 @@ std::vector<RouteSpec> feedback_table(FeedbackRoutesDeps deps) {
        .path = path("/rate"),
        .name = "feedback_rate",
        .access = kWriters,
-       .doc = {.summary = "Rate an insight",
-               .description = upsert_note,
-               .request = upsert_body({"rating"}, {{"rating", rating()}}),
-               .request_example = upsert_example("rating", 5),
-               .replies = upsert_replies(),
-               .problems = {422}},
-       .handler = [deps](Request& request) -> Task<Response> {
-         const auto rate =
-             valid_or_422(domain::parse_rate_feedback(http::parse_json_object(request)));
-         co_return write_response(co_await deps.writer.rate(rate));
-       }},
+       .doc = upsert_doc("Rate an insight", "", upsert_body({"rating"}, {{"rating", rating()}}),
+                         upsert_example("rating", 5)),
+       .handler = upsert_handler(deps, domain::parse_rate_feedback, &store::FeedbackWriter::rate)},
       {.method = Method::post,
        .path = path("/comment"),
        .name = "feedback_comment",
        .access = kWriters,
-       .doc = {.summary = "Comment on an insight",
-               .description = upsert_note,
-               .request =
-                   upsert_body({"comment"}, {{"comment", schema::text(domain::kCommentRule)}}),
-               .request_example = upsert_example("comment", "Spot on."),
-               .replies = upsert_replies(),
-               .problems = {422}},
-       .handler = [deps](Request& request) -> Task<Response> {
-         const auto comment =
-             valid_or_422(domain::parse_comment_feedback(http::parse_json_object(request)));
-         co_return write_response(co_await deps.writer.comment(comment));
-       }},
+       .doc =
+           upsert_doc("Comment on an insight", "",
+                      upsert_body({"comment"}, {{"comment", schema::text(domain::kCommentRule)}}),
+                      upsert_example("comment", "Spot on.")),
+       .handler =
+           upsert_handler(deps, domain::parse_comment_feedback, &store::FeedbackWriter::comment)},
       {.method = Method::post,
        .path = path("/flag"),
        .name = "feedback_flag",
        .access = kWriters,
-       .doc = {.summary = "Flag an insight",
-               .description = upsert_note + " A flag without flag_reason sets it to null.",
-               .request = upsert_body(
-                   {"flag_type"},
-                   {{"flag_type", flag_type()},
-                    {"flag_reason", schema::nullable(schema::text(domain::kFlagReasonRule))}}),
-               .request_example = upsert_example("flag_type", "misleading"),
-               .replies = upsert_replies(),
-               .problems = {422}},
-       .handler = [deps](Request& request) -> Task<Response> {
-         const auto flag =
-             valid_or_422(domain::parse_flag_feedback(http::parse_json_object(request)));
-         co_return write_response(co_await deps.writer.flag(flag));
-       }},
+       .doc = upsert_doc(
+           "Flag an insight", " A flag without flag_reason sets it to null.",
+           upsert_body({"flag_type"},
+                       {{"flag_type", flag_type()},
+                        {"flag_reason", schema::nullable(schema::text(domain::kFlagReasonRule))}}),
+           upsert_example("flag_type", "misleading")),
+       .handler = upsert_handler(deps, domain::parse_flag_feedback, &store::FeedbackWriter::flag)},
       {.method = Method::get,
        .path = path("/stats"),
        .name = "feedback_stats",

@@ -175,6 +175,17 @@ std::vector<ParamDoc> idempotency_header() {
                           "Idempotent-Replayed: true) for 24 hours; another body gets 422."}};
 }
 
+// A read of MetricBodies: the query validated by `parse`, the body from `read`.
+template <typename Query>
+http::Handler read_handler(MetricBodies& bodies,
+                           domain::Validated<Query> (*parse)(const domain::QueryParams&, Timestamp),
+                           Task<std::string> (MetricBodies::*read)(const Query&)) {
+  return [&bodies, parse, read](Request& request) -> Task<Response> {
+    const Query query = valid_or_422(parse(query_of(request), now_utc()));
+    co_return http::json_text_response(200, co_await (bodies.*read)(query));
+  };
+}
+
 std::vector<RouteSpec> metric_table(MetricRoutesDeps deps) {
   const auto max_range_days =
       std::chrono::duration_cast<std::chrono::days>(domain::kMaxMetricRange).count();
@@ -228,11 +239,8 @@ std::vector<RouteSpec> metric_table(MetricRoutesDeps deps) {
                .query = std::move(range_query),
                .replies = {{.schema = schema::page("metrics", schema::ref("Metric"))}},
                .problems = {422}},
-       .handler = [&bodies = deps.bodies](Request& request) -> Task<Response> {
-         const auto query =
-             valid_or_422(domain::parse_metric_range_query(query_of(request), now_utc()));
-         co_return http::json_text_response(200, co_await bodies.range(query));
-       }},
+       .handler =
+           read_handler(deps.bodies, domain::parse_metric_range_query, &MetricBodies::range)},
       {.method = Method::get,
        .path = path("/aggregate"),
        .name = "metrics_aggregate",
@@ -241,11 +249,8 @@ std::vector<RouteSpec> metric_table(MetricRoutesDeps deps) {
                .query = std::move(aggregate_query),
                .replies = {{.schema = schema::ref("MetricAggregate")}},
                .problems = {422}},
-       .handler = [&bodies = deps.bodies](Request& request) -> Task<Response> {
-         const auto query =
-             valid_or_422(domain::parse_metric_aggregate_query(query_of(request), now_utc()));
-         co_return http::json_text_response(200, co_await bodies.aggregate(query));
-       }},
+       .handler = read_handler(deps.bodies, domain::parse_metric_aggregate_query,
+                               &MetricBodies::aggregate)},
       {.method = Method::get,
        .path = path("/series"),
        .name = "metrics_series",
