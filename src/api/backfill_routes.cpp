@@ -18,9 +18,6 @@ namespace utxoiq::api {
 namespace {
 
 namespace json = boost::json;
-using http::Method;
-using http::Request;
-using http::Response;
 using store::JobWrite;
 
 constexpr std::string_view kBase = "/api/v1/monitoring/backfill";

@@ -19,9 +19,6 @@ namespace utxoiq::api {
 namespace {
 
 namespace json = boost::json;
-using http::Method;
-using http::Request;
-using http::Response;
 
 constexpr std::string_view kBase = "/api/v1/feedback";
 constexpr const char* kInsightExample = "whale-move";

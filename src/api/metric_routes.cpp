@@ -22,9 +22,6 @@ namespace utxoiq::api {
 namespace {
 
 namespace json = boost::json;
-using http::Method;
-using http::Request;
-using http::Response;
 
 constexpr std::string_view kMetricsPath = "/api/v1/monitoring/metrics";
 constexpr std::size_t kBatchBodyLimit = 16 * 1024 * 1024;  // api.md: /metrics/batch 16 MiB

@@ -19,6 +19,11 @@
 
 namespace utxoiq::api {
 
+// The names every route table and handler of api/ uses.
+using http::Method;
+using http::Request;
+using http::Response;
+
 class Access {
  public:
   // No API key needed (/healthz, /metrics, /openapi.json).
