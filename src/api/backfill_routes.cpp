@@ -1,25 +1,28 @@
-// Handlers and OpenAPI descriptions of the backfill endpoints (see backfill_routes.hpp).
-// Writes are `writer` routes, reads `reader` ones (api.md, "Authentication and roles").
+// The backfill routes (see backfill_routes.hpp), declared in one table: method, path, role,
+// documentation and handler of each. Writes are `writer` routes, reads `reader` ones (api.md,
+// "Authentication and roles").
 #include "api/backfill_routes.hpp"
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
 #include "api/request_values.hpp"
+#include "api/route_table.hpp"
+#include "api/schema.hpp"
 #include "domain/backfill_requests.hpp"
 #include "http/json_body.hpp"
 #include "http/response.hpp"
-#include "http/router.hpp"
 
 namespace utxoiq::api {
 
 namespace {
 
-using http::Request;
-using http::Response;
+namespace json = boost::json;
 using store::JobWrite;
 
 constexpr std::string_view kBase = "/api/v1/monitoring/backfill";
+// A well-formed id for the examples (no such job: the examples test accepts 404).
+constexpr const char* kJobIdExample = "01900000-0000-7000-8000-000000000000";
 
 std::string path(std::string_view rest) {
   return std::string(kBase) + std::string(rest);
@@ -48,186 +51,170 @@ Uuid job_id_of(const Request& request) {
   return valid_or_422(domain::parse_job_id(request.param("job_id")));
 }
 
-void describe(ApiDocs& docs) {
-  docs.add_schema("BackfillJob", R"({
-    "type": "object",
-    "required": ["id", "job_type", "start_block", "end_block", "current_block", "status",
-                 "progress_percentage", "estimated_completion", "error_message", "started_at",
-                 "updated_at", "completed_at", "created_by", "version", "stale"],
-    "properties": {
-      "id": {"type": "string", "format": "uuid"},
-      "job_type": {"type": "string", "pattern": "^[a-z0-9_]{1,50}$"},
-      "start_block": {"type": "integer", "minimum": 0},
-      "end_block": {"type": "integer", "minimum": 0},
-      "current_block": {"type": "integer", "minimum": 0},
-      "status": {"enum": ["running", "paused", "completed", "failed"]},
-      "progress_percentage": {"type": "number", "minimum": 0, "maximum": 100},
-      "estimated_completion": {"type": ["string", "null"], "format": "date-time"},
-      "error_message": {"type": ["string", "null"]},
-      "started_at": {"type": "string", "format": "date-time"},
-      "updated_at": {"type": "string", "format": "date-time"},
-      "completed_at": {"type": ["string", "null"], "format": "date-time"},
-      "created_by": {"type": ["string", "null"], "maxLength": 100},
-      "version": {"type": "integer", "minimum": 1},
-      "stale": {"type": "boolean"}
-    }})");
-  const std::string job = R"({"$ref": "#/components/schemas/BackfillJob"})";
-  const ParamDoc job_id{.name = "job_id", .schema = R"({"type": "string", "format": "uuid"})"};
-  docs.describe("backfill_start", {.summary = "Start a backfill job (status running)",
-                                   .request = R"({
-    "type": "object", "required": ["job_type", "start_block", "end_block"],
-    "properties": {
-      "job_type": {"type": "string", "pattern": "^[a-z0-9_]{1,50}$"},
-      "start_block": {"type": "integer", "minimum": 0},
-      "end_block": {"type": "integer", "minimum": 0},
-      "created_by": {"type": ["string", "null"], "maxLength": 100}}})",
-                                   .status = 201,
-                                   .response = job,
-                                   .problems = {400, 413, 422}});
-  docs.describe("backfill_progress",
-                {.summary = "Report a job's progress",
-                 .description = "progress_percentage is computed from the blocks and "
-                                "estimated_completion from the observed rate when absent; "
-                                "expected_version that does not match gets 409.",
-                 .request = R"({
-    "type": "object", "required": ["job_id", "current_block"],
-    "properties": {
-      "job_id": {"type": "string", "format": "uuid"},
-      "current_block": {"type": "integer", "minimum": 0},
-      "progress_percentage": {"type": ["number", "null"], "minimum": 0, "maximum": 100},
-      "estimated_completion": {"type": ["string", "null"], "format": "date-time"},
-      "expected_version": {"type": ["integer", "null"], "minimum": 1}}})",
-                 .response = job,
-                 .problems = {400, 404, 409, 413, 422}});
-  docs.describe("backfill_complete", {.summary = "Mark a job completed",
-                                      .path = {job_id},
-                                      .response = job,
-                                      .problems = {404, 409, 422}});
-  docs.describe("backfill_fail", {.summary = "Mark a job failed with its error message",
-                                  .path = {job_id},
-                                  .request = R"({
-    "type": "object", "required": ["error_message"],
-    "properties": {"error_message": {"type": "string", "minLength": 1, "maxLength": 10000}}})",
-                                  .response = job,
-                                  .problems = {400, 404, 409, 413, 422}});
-  docs.describe("backfill_pause", {.summary = "Pause a running job",
-                                   .path = {job_id},
-                                   .response = job,
-                                   .problems = {404, 409, 422}});
-  docs.describe("backfill_resume", {.summary = "Resume a paused job",
-                                    .path = {job_id},
-                                    .response = job,
-                                    .problems = {404, 409, 422}});
-  docs.describe("backfill_status",
-                {.summary = "List jobs, newest started_at first",
-                 .query = {{.name = "status",
-                            .schema = R"({"enum": ["running", "paused", "completed", "failed"]})"},
-                           {.name = "job_type", .schema = R"({"type": "string"})"},
-                           {.name = "limit",
-                            .schema = R"({"type": "integer", "minimum": 1, "maximum": 500})"},
-                           {.name = "cursor"}},
-                 .response = R"({"type": "object", "required": ["jobs", "next_cursor"],
-    "properties": {"jobs": {"type": "array", "items": {"$ref": "#/components/schemas/BackfillJob"}},
-                   "next_cursor": {"type": ["string", "null"]}}})",
-                 .problems = {422}});
-  docs.describe("backfill_get",
-                {.summary = "One job", .path = {job_id}, .response = job, .problems = {404, 422}});
+Task<Response> list_jobs(const BackfillRoutesDeps& deps, const Request& request) {
+  const auto query = valid_or_422(domain::parse_backfill_list_query(query_of(request)));
+  const store::BackfillJobPage page = co_await deps.lister.list(query);
+  const Timestamp now = now_utc();
+  json::array jobs;
+  jobs.reserve(page.jobs.size());
+  for (const auto& job : page.jobs) jobs.push_back(domain::to_json(job, now, deps.stall_after));
+  co_return http::json_response(
+      200, json::object{{"jobs", std::move(jobs)}, {"next_cursor", json_next_cursor(page.next)}});
+}
+
+json::object status_schema() {
+  return schema::enum_of({"running", "paused", "completed", "failed"});
+}
+
+void add_schemas(ApiDocs& docs) {
+  const auto block = schema::integer(0);
+  const auto time = schema::formatted("date-time");
+  docs.add_schema(
+      "BackfillJob",
+      schema::object({"id", "job_type", "start_block", "end_block", "current_block", "status",
+                      "progress_percentage", "estimated_completion", "error_message", "started_at",
+                      "updated_at", "completed_at", "created_by", "version", "stale"},
+                     {{"id", schema::formatted("uuid")},
+                      {"job_type", schema::text(domain::kJobTypeRule)},
+                      {"start_block", block},
+                      {"end_block", block},
+                      {"current_block", block},
+                      {"status", status_schema()},
+                      {"progress_percentage", schema::number(0, 100)},
+                      {"estimated_completion", schema::nullable(time)},
+                      {"error_message", schema::nullable(schema::text(domain::kErrorMessageRule))},
+                      {"started_at", time},
+                      {"updated_at", time},
+                      {"completed_at", schema::nullable(time)},
+                      {"created_by", schema::nullable(schema::text(domain::kCreatedByRule))},
+                      {"version", schema::integer(1)},
+                      {"stale", schema::boolean()}}));
+}
+
+ParamDoc job_id_param() {
+  return {.name = "job_id", .schema = schema::formatted("uuid"), .example = kJobIdExample};
+}
+
+// The documentation of POST {job_id}/<change>.
+RouteDoc change_doc(std::string summary) {
+  return {.summary = std::move(summary),
+          .path = {job_id_param()},
+          .replies = {{.schema = schema::ref("BackfillJob")}},
+          .problems = {404, 409, 422}};
+}
+
+// POST {job_id}/<change>: the job after `change`, a member of the writer taking only the id.
+using JobTransition = Task<JobWrite> (store::BackfillJobWriter::*)(const Uuid&);
+RouteSpec change_route(const BackfillRoutesDeps& deps, std::string_view change, std::string summary,
+                       JobTransition transition) {
+  return {.method = Method::post,
+          .path = path("/{job_id}/" + std::string(change)),
+          .name = "backfill_" + std::string(change),
+          .access = kWriters,
+          .doc = change_doc(std::move(summary)),
+          .handler = [deps, transition](Request& request) -> Task<Response> {
+            const Uuid id = job_id_of(request);
+            co_return write_response(co_await (deps.writer.*transition)(id), deps);
+          }};
+}
+
+std::vector<RouteSpec> backfill_table(BackfillRoutesDeps deps) {
+  const auto job = schema::ref("BackfillJob");
+  RouteDoc fail_doc = change_doc("Mark a job failed with its error message");
+  fail_doc.request = schema::object({"error_message"},
+                                    {{"error_message", schema::text(domain::kErrorMessageRule)}});
+  fail_doc.request_example = {{"error_message", "node unreachable at block 812000"}};
+  return {
+      {.method = Method::post,
+       .path = path("/start"),
+       .name = "backfill_start",
+       .access = kWriters,
+       .doc = {.summary = "Start a backfill job (status running)",
+               .request = schema::object(
+                   {"job_type", "start_block", "end_block"},
+                   {{"job_type", schema::text(domain::kJobTypeRule)},
+                    {"start_block", schema::integer(0)},
+                    {"end_block", schema::integer(0)},
+                    {"created_by", schema::nullable(schema::text(domain::kCreatedByRule))}}),
+               .request_example = {{"job_type", "utxo_snapshot"},
+                                   {"start_block", 800000},
+                                   {"end_block", 800100}},
+               .replies = {{.status = 201, .description = "Created", .schema = job}},
+               .problems = {422}},
+       .handler = [deps](Request& request) -> Task<Response> {
+         const auto start = valid_or_422(domain::parse_start_job(http::parse_json_object(request)));
+         co_return job_response(201, co_await deps.writer.start(start), deps);
+       }},
+      {.method = Method::post,
+       .path = path("/progress"),
+       .name = "backfill_progress",
+       .access = kWriters,
+       .doc = {.summary = "Report a job's progress",
+               .description = "progress_percentage is computed from the blocks and "
+                              "estimated_completion from the observed rate when absent; "
+                              "expected_version that does not match gets 409.",
+               .request = schema::object(
+                   {"job_id", "current_block"},
+                   {{"job_id", schema::formatted("uuid")},
+                    {"current_block", schema::integer(0)},
+                    {"progress_percentage", schema::nullable(schema::number(0, 100))},
+                    {"estimated_completion", schema::nullable(schema::formatted("date-time"))},
+                    {"expected_version", schema::nullable(schema::integer(1))}}),
+               .request_example = {{"job_id", kJobIdExample}, {"current_block", 800050}},
+               .replies = {{.schema = job}},
+               .problems = {404, 409, 422}},
+       .handler = [deps](Request& request) -> Task<Response> {
+         const auto update =
+             valid_or_422(domain::parse_progress_update(http::parse_json_object(request)));
+         co_return write_response(co_await deps.writer.progress(update), deps);
+       }},
+      change_route(deps, "complete", "Mark a job completed", &store::BackfillJobWriter::complete),
+      {.method = Method::post,
+       .path = path("/{job_id}/fail"),
+       .name = "backfill_fail",
+       .access = kWriters,
+       .doc = std::move(fail_doc),
+       .handler = [deps](Request& request) -> Task<Response> {
+         auto id = domain::parse_job_id(request.param("job_id"));
+         auto body = domain::parse_fail_job(http::parse_json_object(request));
+         all_valid_or_422(id, body);
+         co_return write_response(co_await deps.writer.fail(id.value(), body.value()), deps);
+       }},
+      change_route(deps, "pause", "Pause a running job", &store::BackfillJobWriter::pause),
+      change_route(deps, "resume", "Resume a paused job", &store::BackfillJobWriter::resume),
+      {.method = Method::get,
+       .path = path("/status"),
+       .name = "backfill_status",
+       .access = kReaders,
+       .doc = {.summary = "List jobs, newest started_at first",
+               .query = with_paging({{.name = "status", .schema = status_schema()},
+                                     {.name = "job_type",
+                                      .schema = schema::text(domain::kJobTypeRule),
+                                      .example = "utxo_snapshot"}}),
+               .replies = {{.schema = schema::page("jobs", job)}},
+               .problems = {422}},
+       .handler = [deps](Request& request) { return list_jobs(deps, request); }},
+      {.method = Method::get,
+       .path = path("/{job_id}"),
+       .name = "backfill_get",
+       .access = kReaders,
+       .doc = {.summary = "One job",
+               .path = {job_id_param()},
+               .replies = {{.schema = job}},
+               .problems = {404, 422}},
+       .handler = [deps](Request& request) -> Task<Response> {
+         const auto found = co_await deps.reader.get(job_id_of(request));
+         if (!found) throw http::not_found("No backfill job with this id.");
+         co_return job_response(200, *found, deps);
+       }},
+  };
 }
 
 }  // namespace
 
 void add_backfill_routes(http::Router& router, BackfillRoutesDeps deps, ApiDocs& docs) {
-  describe(docs);
-  // Every write needs the writer role.
-  const auto named = [](std::string name) {
-    http::RouteOptions options;
-    options.name = std::move(name);
-    options.min_role = http::Role::writer;
-    return options;
-  };
-
-  router.post(
-      path("/start"),
-      [deps](Request& request) -> Task<Response> {
-        const auto start = valid_or_422(domain::parse_start_job(http::parse_json_object(request)));
-        const domain::BackfillJob job = co_await deps.writer.start(start);
-        co_return job_response(201, job, deps);
-      },
-      named("backfill_start"));
-
-  router.post(
-      path("/progress"),
-      [deps](Request& request) -> Task<Response> {
-        const auto update =
-            valid_or_422(domain::parse_progress_update(http::parse_json_object(request)));
-        co_return write_response(co_await deps.writer.progress(update), deps);
-      },
-      named("backfill_progress"));
-
-  router.post(
-      path("/{job_id}/complete"),
-      [deps](Request& request) -> Task<Response> {
-        const Uuid id = job_id_of(request);
-        co_return write_response(co_await deps.writer.complete(id), deps);
-      },
-      named("backfill_complete"));
-
-  router.post(
-      path("/{job_id}/fail"),
-      [deps](Request& request) -> Task<Response> {
-        // Both the path and the body are checked before anything is looked up, so a request
-        // with a bad id and a bad body names both.
-        auto id = domain::parse_job_id(request.param("job_id"));
-        auto body = domain::parse_fail_job(http::parse_json_object(request));
-        if (!id.ok() || !body.ok()) {
-          FieldErrors errors = id.errors();
-          errors.insert(errors.end(), body.errors().begin(), body.errors().end());
-          throw http::unprocessable(std::move(errors));
-        }
-        co_return write_response(co_await deps.writer.fail(id.value(), body.value()), deps);
-      },
-      named("backfill_fail"));
-
-  router.post(
-      path("/{job_id}/pause"),
-      [deps](Request& request) -> Task<Response> {
-        const Uuid id = job_id_of(request);
-        co_return write_response(co_await deps.writer.pause(id), deps);
-      },
-      named("backfill_pause"));
-
-  router.post(
-      path("/{job_id}/resume"),
-      [deps](Request& request) -> Task<Response> {
-        const Uuid id = job_id_of(request);
-        co_return write_response(co_await deps.writer.resume(id), deps);
-      },
-      named("backfill_resume"));
-
-  router.get(path("/status"),
-             [deps](Request& request) -> Task<Response> {
-               const auto query =
-                   valid_or_422(domain::parse_backfill_list_query(query_of(request)));
-               const store::BackfillJobPage page = co_await deps.lister.list(query);
-               const Timestamp now = now_utc();
-               boost::json::array jobs;
-               jobs.reserve(page.jobs.size());
-               for (const auto& job : page.jobs)
-                 jobs.push_back(domain::to_json(job, now, deps.stall_after));
-               co_return http::json_response(
-                   200, boost::json::object{{"jobs", std::move(jobs)},
-                                            {"next_cursor", json_next_cursor(page.next)}});
-             },
-             {.name = "backfill_status"});
-
-  router.get(path("/{job_id}"),
-             [deps](Request& request) -> Task<Response> {
-               const Uuid id = job_id_of(request);
-               const auto job = co_await deps.reader.get(id);
-               if (!job) throw http::not_found("No backfill job with this id.");
-               co_return job_response(200, *job, deps);
-             },
-             {.name = "backfill_get"});
+  add_schemas(docs);
+  add_routes(router, docs, backfill_table(deps));
 }
 
 }  // namespace utxoiq::api

@@ -1,8 +1,7 @@
 #pragma once
 // The backfill job endpoints (api.md, "Backfill jobs"): start, progress, complete, fail, pause,
 // resume, the status list and one job. Handlers validate with the domain, then read or write
-// through the store interfaces only, so a cache can be put in front of the reads without
-// changing them.
+// through the store interfaces only, so a cached reader can stand in for any of them.
 #include <chrono>
 
 #include "api/api_docs.hpp"
@@ -22,6 +21,7 @@ struct BackfillRoutesDeps {
   std::chrono::microseconds stall_after;
 };
 
+// The stores must outlive the router.
 void add_backfill_routes(http::Router& router, BackfillRoutesDeps deps, ApiDocs& docs);
 
 }  // namespace utxoiq::api

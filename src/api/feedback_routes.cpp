@@ -1,26 +1,28 @@
-// Handlers and OpenAPI descriptions of the feedback endpoints (see feedback_routes.hpp).
-// Roles (api.md): the three writes need `writer`, erasure `admin`; reads, stats/batch included
-// (a POST only because 500 ids do not fit a URL), need `reader`.
+// The feedback routes (see feedback_routes.hpp), declared in one table: method, path, role,
+// documentation and handler of each. Roles (api.md): the three writes need `writer`, erasure
+// `admin`; reads, stats/batch included (a POST only because 500 ids do not fit a URL), `reader`.
 #include "api/feedback_routes.hpp"
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
 #include "api/request_values.hpp"
+#include "api/route_table.hpp"
+#include "api/schema.hpp"
 #include "domain/feedback_queries.hpp"
 #include "domain/feedback_requests.hpp"
 #include "http/json_body.hpp"
 #include "http/response.hpp"
-#include "http/router.hpp"
 
 namespace utxoiq::api {
 
 namespace {
 
-using http::Request;
-using http::Response;
+namespace json = boost::json;
 
 constexpr std::string_view kBase = "/api/v1/feedback";
+constexpr const char* kInsightExample = "whale-move";
+constexpr const char* kUserExample = "alice";
 
 std::string path(std::string_view rest) {
   return std::string(kBase) + std::string(rest);
@@ -32,228 +34,262 @@ Response write_response(const store::FeedbackWrite& write) {
 
 // {<member>: [...], next_cursor}
 Response page_response(std::string_view member, const store::FeedbackPage& page,
-                       boost::json::object (*render)(const domain::Feedback&)) {
-  boost::json::array items;
+                       json::object (*render)(const domain::Feedback&)) {
+  json::array items;
   items.reserve(page.feedback.size());
   for (const auto& feedback : page.feedback) items.push_back(render(feedback));
-  boost::json::object body;
+  json::object body;
   body.emplace(member, std::move(items));
   body.emplace("next_cursor", json_next_cursor(page.next));
   return http::json_response(200, body);
 }
 
-boost::json::object record_json(const domain::Feedback& feedback) {
+json::object record_json(const domain::Feedback& feedback) {
   return domain::to_json(feedback);
 }
 
-void describe(ApiDocs& docs) {
-  docs.add_schema("Feedback", R"({
-    "type": "object",
-    "required": ["id", "insight_id", "user_id", "rating", "comment", "flag_type", "flag_reason",
-                 "created_at", "updated_at"],
-    "properties": {
-      "id": {"type": "string", "format": "uuid"},
-      "insight_id": {"type": "string", "minLength": 1, "maxLength": 100},
-      "user_id": {"type": "string", "minLength": 1, "maxLength": 100},
-      "rating": {"type": ["integer", "null"], "minimum": 1, "maximum": 5},
-      "comment": {"type": ["string", "null"], "maxLength": 5000},
-      "flag_type": {"enum": ["inaccurate", "misleading", "spam", "other", null]},
-      "flag_reason": {"type": ["string", "null"], "maxLength": 2000},
-      "created_at": {"type": "string", "format": "date-time"},
-      "updated_at": {"type": "string", "format": "date-time"}}})");
-  docs.add_schema("FeedbackStats", R"({
-    "type": "object",
-    "required": ["insight_id", "total_ratings", "average_rating", "rating_distribution",
-                 "total_comments", "total_flags", "flag_types"],
-    "properties": {
-      "insight_id": {"type": "string"},
-      "total_ratings": {"type": "integer"},
-      "average_rating": {"type": ["number", "null"]},
-      "rating_distribution": {"type": "object", "required": ["1", "2", "3", "4", "5"],
-        "additionalProperties": {"type": "integer"}},
-      "total_comments": {"type": "integer"},
-      "total_flags": {"type": "integer"},
-      "flag_types": {"type": "object", "required": ["inaccurate", "misleading", "spam", "other"],
-        "additionalProperties": {"type": "integer"}}}})");
-  docs.add_schema("FeedbackPage", R"({
-    "type": "object", "required": ["feedback", "next_cursor"],
-    "properties": {"feedback": {"type": "array", "items": {"$ref": "#/components/schemas/Feedback"}},
-                   "next_cursor": {"type": ["string", "null"]}}})");
+json::object rating() {
+  return schema::integer(domain::kMinRating, domain::kMaxRating);
+}
 
-  const std::string record = R"({"$ref": "#/components/schemas/Feedback"})";
-  const std::string pair = R"("insight_id": {"type": "string", "minLength": 1, "maxLength": 100},
-      "user_id": {"type": "string", "minLength": 1, "maxLength": 100})";
-  const std::string upsert_note =
-      "Creates the (insight_id, user_id) record (201) or updates only this field of it (200).";
-  docs.describe(
-      "feedback_rate",
-      {.summary = "Rate an insight 1-5",
-       .description = upsert_note,
-       .request = R"({"type": "object",
-    "required": ["insight_id", "user_id", "rating"], "properties": {)" +
-                  pair + R"(, "rating": {"type": "integer", "minimum": 1, "maximum": 5}}})",
-       .status = 201,
-       .response = record,
-       .problems = {400, 413, 422}});
-  docs.describe(
-      "feedback_comment",
-      {.summary = "Comment on an insight",
-       .description = upsert_note,
-       .request = R"({"type": "object",
-    "required": ["insight_id", "user_id", "comment"], "properties": {)" +
-                  pair + R"(, "comment": {"type": "string", "minLength": 1, "maxLength": 5000}}})",
-       .status = 201,
-       .response = record,
-       .problems = {400, 413, 422}});
-  docs.describe(
-      "feedback_flag",
-      {.summary = "Flag an insight",
-       .description = upsert_note + " A flag without flag_reason sets it to null.",
-       .request = R"({"type": "object",
-    "required": ["insight_id", "user_id", "flag_type"], "properties": {)" +
-                  pair +
-                  R"(, "flag_type": {"enum": ["inaccurate", "misleading", "spam", "other"]},
-      "flag_reason": {"type": ["string", "null"], "maxLength": 2000}}})",
-       .status = 201,
-       .response = record,
-       .problems = {400, 413, 422}});
-  const ParamDoc insight_id{.name = "insight_id", .required = true};
-  const ParamDoc limit{.name = "limit",
-                       .schema = R"({"type": "integer", "minimum": 1, "maximum": 500})"};
-  const ParamDoc cursor{.name = "cursor"};
-  const ParamDoc rating_param{.name = "rating",
-                              .schema = R"({"type": "integer", "minimum": 1, "maximum": 5})"};
-  docs.describe("feedback_stats",
-                {.summary = "Feedback statistics of an insight (all zeros when it has none)",
-                 .query = {insight_id},
-                 .response = R"({"$ref": "#/components/schemas/FeedbackStats"})",
-                 .problems = {422}});
-  docs.describe("feedback_stats_batch", {.summary = "Statistics of 1-500 insights, in order",
-                                         .request = R"({"type": "object",
-    "required": ["insight_ids"], "properties": {"insight_ids": {"type": "array", "minItems": 1,
-      "maxItems": 500, "items": {"type": "string", "minLength": 1, "maxLength": 100}}}})",
-                                         .response = R"({"type": "object", "required": ["stats"],
-    "properties": {"stats": {"type": "array",
-      "items": {"$ref": "#/components/schemas/FeedbackStats"}}}})",
-                                         .problems = {400, 413, 422}});
-  docs.describe("feedback_list",
-                {.summary = "Feedback records matching every filter given, newest first",
-                 .query = {{.name = "insight_id"},
-                           {.name = "user_id"},
-                           rating_param,
-                           {.name = "min_rating", .schema = rating_param.schema},
-                           {.name = "max_rating", .schema = rating_param.schema},
-                           {.name = "flag_type",
-                            .schema = R"({"enum": ["inaccurate", "misleading", "spam", "other"]})"},
-                           {.name = "has_comment", .schema = R"({"type": "boolean"})"},
-                           {.name = "from",
-                            .schema = R"({"type": "string", "format": "date-time"})",
-                            .description = "created_at at or after"},
-                           {.name = "to",
-                            .schema = R"({"type": "string", "format": "date-time"})",
-                            .description = "created_at before"},
-                           limit,
-                           cursor},
-                 .response = R"({"$ref": "#/components/schemas/FeedbackPage"})",
-                 .problems = {422}});
-  docs.describe("feedback_comments", {.summary = "Comments on an insight, newest first",
-                                      .query = {insight_id, limit, cursor},
-                                      .response = R"({"type": "object",
-    "required": ["comments", "next_cursor"], "properties": {"comments": {"type": "array",
-      "items": {"type": "object"}}, "next_cursor": {"type": ["string", "null"]}}})",
-                                      .problems = {422}});
-  docs.describe("feedback_user", {.summary = "A user's feedback, newest first",
-                                  .query = {{.name = "user_id", .required = true}, limit, cursor},
-                                  .response = R"({"$ref": "#/components/schemas/FeedbackPage"})",
-                                  .problems = {422}});
-  docs.describe("feedback_erase_user", {.summary = "Erase all feedback of a user (admin)",
-                                        .response = R"({"type": "object", "required": ["deleted"],
-    "properties": {"deleted": {"type": "integer", "minimum": 0}}})",
-                                        .problems = {422}});
+json::object flag_type() {
+  return schema::enum_of({"inaccurate", "misleading", "spam", "other"});
+}
+
+void add_schemas(ApiDocs& docs) {
+  using domain::kCommentRule, domain::kFlagReasonRule, domain::kInsightIdRule, domain::kUserIdRule;
+  const auto time = schema::formatted("date-time");
+  docs.add_schema("Feedback",
+                  schema::object({"id", "insight_id", "user_id", "rating", "comment", "flag_type",
+                                  "flag_reason", "created_at", "updated_at"},
+                                 {{"id", schema::formatted("uuid")},
+                                  {"insight_id", schema::text(kInsightIdRule)},
+                                  {"user_id", schema::text(kUserIdRule)},
+                                  {"rating", schema::nullable(rating())},
+                                  {"comment", schema::nullable(schema::text(kCommentRule))},
+                                  {"flag_type", schema::nullable(flag_type())},
+                                  {"flag_reason", schema::nullable(schema::text(kFlagReasonRule))},
+                                  {"created_at", time},
+                                  {"updated_at", time}}));
+  docs.add_schema(
+      "Comment",
+      schema::object({"id", "insight_id", "user_id", "comment", "created_at", "updated_at"},
+                     {{"id", schema::formatted("uuid")},
+                      {"insight_id", schema::text(kInsightIdRule)},
+                      {"user_id", schema::text(kUserIdRule)},
+                      {"comment", schema::nullable(schema::text(kCommentRule))},
+                      {"created_at", time},
+                      {"updated_at", time}}));
+  const auto count = schema::integer(0);
+  const auto counts = [&count](std::initializer_list<std::string_view> keys) {
+    json::object properties;
+    for (const auto key : keys) properties[key] = count;
+    auto out = schema::object(keys, std::move(properties));
+    out["additionalProperties"] = false;
+    return out;
+  };
+  docs.add_schema(
+      "FeedbackStats",
+      schema::object({"insight_id", "total_ratings", "average_rating", "rating_distribution",
+                      "total_comments", "total_flags", "flag_types"},
+                     {{"insight_id", schema::string()},
+                      {"total_ratings", count},
+                      {"average_rating",
+                       schema::nullable(schema::number(domain::kMinRating, domain::kMaxRating))},
+                      {"rating_distribution", counts({"1", "2", "3", "4", "5"})},
+                      {"total_comments", count},
+                      {"total_flags", count},
+                      {"flag_types", counts({"inaccurate", "misleading", "spam", "other"})}}));
+  docs.add_schema("FeedbackPage", schema::page("feedback", schema::ref("Feedback")));
+}
+
+// The body of rate, comment and flag: insight_id, user_id and the fields of the write.
+json::object upsert_body(std::initializer_list<std::string_view> required, json::object fields) {
+  json::object properties{{"insight_id", schema::text(domain::kInsightIdRule)},
+                          {"user_id", schema::text(domain::kUserIdRule)}};
+  for (auto& [name, field] : fields) properties[name] = std::move(field);
+  std::vector<std::string_view> names{"insight_id", "user_id"};
+  names.insert(names.end(), required);
+  json::object out = schema::object({}, std::move(properties));
+  out["required"] = json::array(names.begin(), names.end());
+  return out;
+}
+
+json::object upsert_example(std::string_view field, json::value value) {
+  return {{"insight_id", kInsightExample}, {"user_id", kUserExample}, {field, std::move(value)}};
+}
+
+// The documentation of rate, comment and flag; `note` adds to the common description.
+RouteDoc upsert_doc(std::string summary, std::string_view note, json::object body,
+                    json::object example) {
+  return {.summary = std::move(summary),
+          .description =
+              "Creates the (insight_id, user_id) record (201) or updates only this "
+              "field of it (200)." +
+              std::string(note),
+          .request = std::move(body),
+          .request_example = std::move(example),
+          .replies = {{.status = 200, .description = "Updated", .schema = schema::ref("Feedback")},
+                      {.status = 201, .description = "Created", .schema = schema::ref("Feedback")}},
+          .problems = {422}};
+}
+
+// The handler of rate, comment and flag: the body validated by `parse`, written by `write`.
+template <typename Write>
+http::Handler upsert_handler(
+    FeedbackRoutesDeps deps, domain::Validated<Write> (*parse)(const json::object&),
+    Task<store::FeedbackWrite> (store::FeedbackWriter::*write)(const Write&)) {
+  return [deps, parse, write](Request& request) -> Task<Response> {
+    const Write valid = valid_or_422(parse(http::parse_json_object(request)));
+    co_return write_response(co_await (deps.writer.*write)(valid));
+  };
+}
+
+std::vector<RouteSpec> feedback_table(FeedbackRoutesDeps deps) {
+  const ParamDoc insight_id{.name = "insight_id",
+                            .schema = schema::text(domain::kInsightIdRule),
+                            .required = true,
+                            .example = kInsightExample};
+  const ParamDoc user_id{.name = "user_id",
+                         .schema = schema::text(domain::kUserIdRule),
+                         .required = true,
+                         .example = kUserExample};
+  const auto time = schema::formatted("date-time");
+  return {
+      {.method = Method::post,
+       .path = path("/rate"),
+       .name = "feedback_rate",
+       .access = kWriters,
+       .doc = upsert_doc("Rate an insight", "", upsert_body({"rating"}, {{"rating", rating()}}),
+                         upsert_example("rating", 5)),
+       .handler = upsert_handler(deps, domain::parse_rate_feedback, &store::FeedbackWriter::rate)},
+      {.method = Method::post,
+       .path = path("/comment"),
+       .name = "feedback_comment",
+       .access = kWriters,
+       .doc =
+           upsert_doc("Comment on an insight", "",
+                      upsert_body({"comment"}, {{"comment", schema::text(domain::kCommentRule)}}),
+                      upsert_example("comment", "Spot on.")),
+       .handler =
+           upsert_handler(deps, domain::parse_comment_feedback, &store::FeedbackWriter::comment)},
+      {.method = Method::post,
+       .path = path("/flag"),
+       .name = "feedback_flag",
+       .access = kWriters,
+       .doc = upsert_doc(
+           "Flag an insight", " A flag without flag_reason sets it to null.",
+           upsert_body({"flag_type"},
+                       {{"flag_type", flag_type()},
+                        {"flag_reason", schema::nullable(schema::text(domain::kFlagReasonRule))}}),
+           upsert_example("flag_type", "misleading")),
+       .handler = upsert_handler(deps, domain::parse_flag_feedback, &store::FeedbackWriter::flag)},
+      {.method = Method::get,
+       .path = path("/stats"),
+       .name = "feedback_stats",
+       .access = kReaders,
+       .doc = {.summary = "Feedback statistics of an insight (all zeros when it has none)",
+               .query = {insight_id},
+               .replies = {{.schema = schema::ref("FeedbackStats")}},
+               .problems = {422}},
+       .handler = [deps](Request& request) -> Task<Response> {
+         const std::string id = valid_or_422(domain::parse_stats_query(query_of(request)));
+         co_return http::json_text_response(200, co_await deps.stats.stats_json(id));
+       }},
+      {.method = Method::post,
+       .path = path("/stats/batch"),
+       .name = "feedback_stats_batch",
+       .access = kReaders,
+       .doc = {.summary = "Statistics of several insights, in the order asked",
+               .request = schema::object(
+                   {"insight_ids"},
+                   {{"insight_ids", schema::array_of(schema::text(domain::kInsightIdRule), 1,
+                                                     domain::kMaxStatsBatch)}}),
+               .request_example = {{"insight_ids", json::array{kInsightExample, "fee-spike"}}},
+               .replies = {{.schema = schema::object(
+                                {"stats"},
+                                {{"stats", schema::array_of(schema::ref("FeedbackStats"))}})}},
+               .problems = {422}},
+       .handler = [deps](Request& request) -> Task<Response> {
+         const auto batch =
+             valid_or_422(domain::parse_stats_batch(http::parse_json_object(request)));
+         const auto all = co_await deps.stats.stats_batch(batch.insight_ids);
+         json::array stats;
+         stats.reserve(all.size());
+         for (const auto& one : all) stats.push_back(domain::to_json(one));
+         co_return http::json_response(200, json::object{{"stats", std::move(stats)}});
+       }},
+      {.method = Method::get,
+       .path = std::string(kBase),
+       .name = "feedback_list",
+       .access = kReaders,
+       .doc = {.summary = "Feedback records matching every filter given, newest first",
+               .query = with_paging(
+                   {{.name = "insight_id",
+                     .schema = schema::text(domain::kInsightIdRule),
+                     .example = kInsightExample},
+                    {.name = "user_id", .schema = schema::text(domain::kUserIdRule)},
+                    {.name = "rating", .schema = rating()},
+                    {.name = "min_rating", .schema = rating(), .example = 2},
+                    {.name = "max_rating", .schema = rating(), .example = 5},
+                    {.name = "flag_type", .schema = flag_type()},
+                    {.name = "has_comment", .schema = schema::boolean()},
+                    {.name = "from", .schema = time, .description = "created_at at or after"},
+                    {.name = "to", .schema = time, .description = "created_at before"}}),
+               .replies = {{.schema = schema::ref("FeedbackPage")}},
+               .problems = {422}},
+       .handler = [deps](Request& request) -> Task<Response> {
+         const auto filter = valid_or_422(domain::parse_feedback_filter(query_of(request)));
+         co_return page_response("feedback", co_await deps.lister.list(filter), record_json);
+       }},
+      {.method = Method::get,
+       .path = path("/comments"),
+       .name = "feedback_comments",
+       .access = kReaders,
+       .doc = {.summary = "Comments on an insight, newest first",
+               .query = with_paging({insight_id}),
+               .replies = {{.schema = schema::page("comments", schema::ref("Comment"))}},
+               .problems = {422}},
+       .handler = [deps](Request& request) -> Task<Response> {
+         const auto query = valid_or_422(domain::parse_comments_query(query_of(request)));
+         co_return page_response("comments", co_await deps.lister.comments(query),
+                                 domain::comment_to_json);
+       }},
+      {.method = Method::get,
+       .path = path("/user"),
+       .name = "feedback_user",
+       .access = kReaders,
+       .doc = {.summary = "A user's feedback, newest first",
+               .query = with_paging({user_id}),
+               .replies = {{.schema = schema::ref("FeedbackPage")}},
+               .problems = {422}},
+       .handler = [deps](Request& request) -> Task<Response> {
+         const auto query = valid_or_422(domain::parse_user_feedback_query(query_of(request)));
+         co_return page_response("feedback", co_await deps.lister.by_user(query), record_json);
+       }},
+      {.method = Method::delete_,
+       .path = path("/user/{user_id}"),
+       .name = "feedback_erase_user",
+       .access = kAdmins,
+       .doc = {.summary = "Erase all feedback of a user",
+               .path = {user_id},
+               .replies = {{.schema =
+                                schema::object({"deleted"}, {{"deleted", schema::integer(0)}})}},
+               .problems = {422}},
+       .handler = [deps](Request& request) -> Task<Response> {
+         const std::string user =
+             valid_or_422(domain::parse_user_id_path(request.param("user_id")));
+         const std::int64_t deleted = co_await deps.writer.erase_user(user);
+         co_return http::json_response(200, json::object{{"deleted", deleted}});
+       }},
+  };
 }
 
 }  // namespace
 
 void add_feedback_routes(http::Router& router, FeedbackRoutesDeps deps, ApiDocs& docs) {
-  describe(docs);
-
-  router.post(path("/rate"),
-              [deps](Request& request) -> Task<Response> {
-                const auto rate =
-                    valid_or_422(domain::parse_rate_feedback(http::parse_json_object(request)));
-                co_return write_response(co_await deps.writer.rate(rate));
-              },
-              {.name = "feedback_rate", .min_role = http::Role::writer});
-
-  router.post(path("/comment"),
-              [deps](Request& request) -> Task<Response> {
-                const auto comment =
-                    valid_or_422(domain::parse_comment_feedback(http::parse_json_object(request)));
-                co_return write_response(co_await deps.writer.comment(comment));
-              },
-              {.name = "feedback_comment", .min_role = http::Role::writer});
-
-  router.post(path("/flag"),
-              [deps](Request& request) -> Task<Response> {
-                const auto flag =
-                    valid_or_422(domain::parse_flag_feedback(http::parse_json_object(request)));
-                co_return write_response(co_await deps.writer.flag(flag));
-              },
-              {.name = "feedback_flag", .min_role = http::Role::writer});
-
-  router.get(
-      path("/stats"),
-      [deps](Request& request) -> Task<Response> {
-        const std::string insight_id = valid_or_422(domain::parse_stats_query(query_of(request)));
-        std::string body = co_await deps.stats.stats_json(insight_id);
-        co_return http::text_response(200, std::move(body), std::string(http::kJsonContentType));
-      },
-      {.name = "feedback_stats"});
-
-  router.post(
-      path("/stats/batch"),
-      [deps](Request& request) -> Task<Response> {
-        const auto batch =
-            valid_or_422(domain::parse_stats_batch(http::parse_json_object(request)));
-        const auto all = co_await deps.stats.stats_batch(batch.insight_ids);
-        boost::json::array stats;
-        stats.reserve(all.size());
-        for (const auto& one : all) stats.push_back(domain::to_json(one));
-        co_return http::json_response(200, boost::json::object{{"stats", std::move(stats)}});
-      },
-      {.name = "feedback_stats_batch", .min_role = http::Role::reader});
-
-  router.get(std::string(kBase),
-             [deps](Request& request) -> Task<Response> {
-               const auto filter = valid_or_422(domain::parse_feedback_filter(query_of(request)));
-               co_return page_response("feedback", co_await deps.lister.list(filter), record_json);
-             },
-             {.name = "feedback_list"});
-
-  router.get(path("/comments"),
-             [deps](Request& request) -> Task<Response> {
-               const auto query = valid_or_422(domain::parse_comments_query(query_of(request)));
-               co_return page_response("comments", co_await deps.lister.comments(query),
-                                       domain::comment_to_json);
-             },
-             {.name = "feedback_comments"});
-
-  router.get(
-      path("/user"),
-      [deps](Request& request) -> Task<Response> {
-        const auto query = valid_or_422(domain::parse_user_feedback_query(query_of(request)));
-        co_return page_response("feedback", co_await deps.lister.by_user(query), record_json);
-      },
-      {.name = "feedback_user"});
-
-  router.del(path("/user/{user_id}"),
-             [deps](Request& request) -> Task<Response> {
-               const std::string user_id =
-                   valid_or_422(domain::parse_user_id_path(request.param("user_id")));
-               const std::int64_t deleted = co_await deps.writer.erase_user(user_id);
-               co_return http::json_response(200, boost::json::object{{"deleted", deleted}});
-             },
-             {.name = "feedback_erase_user", .min_role = http::Role::admin});
+  add_schemas(docs);
+  add_routes(router, docs, feedback_table(deps));
 }
 
 }  // namespace utxoiq::api

@@ -7,30 +7,27 @@
 
 namespace utxoiq::api {
 
-std::optional<std::string> read_idempotency_key(const http::Request& request, FieldErrors& errors) {
+domain::Validated<std::optional<std::string>> read_idempotency_key(const http::Request& request) {
   std::optional<std::string_view> value;
   int count = 0;
   for (const auto& [name, field] : request.headers.fields()) {
     if (!http::iequals(name, kIdempotencyKeyHeader)) continue;
     if (++count == 1) value = field;
   }
-  if (count == 0) return std::nullopt;
-  const std::string field(kIdempotencyKeyHeader);
-  if (count > 1) {
-    errors.push_back({field, "must be given once"});
-    return std::nullopt;
-  }
+  if (count == 0) return std::optional<std::string>();
+  const auto invalid = [](std::string message) {
+    return FieldErrors{{std::string(kIdempotencyKeyHeader), std::move(message)}};
+  };
+  if (count > 1) return invalid("must be given once");
   if (value->empty() || value->size() > kMaxIdempotencyKeyLength) {
-    errors.push_back({field, "must be 1 to 255 characters"});
-    return std::nullopt;
+    return invalid("must be 1 to " + std::to_string(kMaxIdempotencyKeyLength) + " characters");
   }
   const bool visible =
       std::all_of(value->begin(), value->end(), [](char c) { return c >= 0x21 && c <= 0x7E; });
   if (!visible) {
-    errors.push_back({field, "must be visible ASCII characters (no spaces or control characters)"});
-    return std::nullopt;
+    return invalid("must be visible ASCII characters (no spaces or control characters)");
   }
-  return std::string(*value);
+  return std::optional<std::string>(std::string(*value));
 }
 
 std::string idempotency_scope(const http::Request& request) {

@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 
+#include "domain/validated.hpp"
 #include "http/request.hpp"
 #include "util/field_error.hpp"
 
@@ -22,10 +23,10 @@ namespace utxoiq::api {
 inline constexpr std::string_view kIdempotencyKeyHeader = "Idempotency-Key";
 inline constexpr std::size_t kMaxIdempotencyKeyLength = 255;
 
-// nullopt when the header is absent. A header that is empty, longer than 255 characters, holds
-// anything but visible ASCII (0x21-0x7E: no spaces or control characters), or is given twice
-// records an error on "Idempotency-Key" in `errors`.
-std::optional<std::string> read_idempotency_key(const http::Request& request, FieldErrors& errors);
+// The key, nullopt when the header is absent. A header that is empty, longer than 255 characters,
+// holds anything but visible ASCII (0x21-0x7E: no spaces or control characters), or is given
+// twice is an error on "Idempotency-Key".
+domain::Validated<std::optional<std::string>> read_idempotency_key(const http::Request& request);
 
 // Whose keys these are: the caller's API key id, "" for calls without a principal.
 std::string idempotency_scope(const http::Request& request);

@@ -1,26 +1,20 @@
-// The OpenAPI document (see openapi.hpp).
+// The OpenAPI document (see openapi.hpp). The answers every route of a kind may give are added
+// here, once, from the route's options: 400/413 with a body, 401/403/503 with a key, 429 with a
+// rate-limited key (reader and writer routes; admins are not limited).
 #include "api/openapi.hpp"
 
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
-#include <memory>
-#include <stdexcept>
+#include <boost/json/array.hpp>
+#include <map>
+#include <string>
 
+#include "api/schema.hpp"
 #include "http/problem.hpp"
-#include "http/response.hpp"
 
 namespace utxoiq::api {
 
 namespace {
 
 namespace json = boost::json;
-
-json::value parse_schema(const std::string& text, std::string_view where) {
-  boost::system::error_code ec;
-  json::value value = json::parse(text, ec);
-  if (ec) throw std::logic_error("invalid JSON schema in the description of " + std::string(where));
-  return value;
-}
 
 // {param} names of a pattern, in order.
 std::vector<std::string> path_params(const std::string& pattern) {
@@ -34,76 +28,92 @@ std::vector<std::string> path_params(const std::string& pattern) {
   return names;
 }
 
-json::object parameter(const ParamDoc& doc, std::string_view in, bool required,
-                       std::string_view where) {
+json::object parameter(const ParamDoc& doc, std::string_view in, bool required) {
   json::object p{{"name", doc.name}, {"in", in}, {"required", required}};
   if (!doc.description.empty()) p["description"] = doc.description;
-  p["schema"] = parse_schema(doc.schema, where);
+  p["schema"] = doc.schema;
+  if (!doc.example.is_null()) p["example"] = doc.example;
   return p;
 }
 
-json::object problem_response(int status) {
-  return {
-      {"description", http::status_title(status)},
-      {"content",
-       {{"application/problem+json", {{"schema", {{"$ref", "#/components/schemas/Problem"}}}}}}}};
+json::array parameters(const http::RouteInfo& route, const RouteDoc& doc) {
+  json::array out;
+  for (const auto& name : path_params(route.pattern)) {
+    ParamDoc param{.name = name};
+    for (const auto& described : doc.path) {
+      if (described.name == name) param = described;
+    }
+    out.push_back(parameter(param, "path", true));
+  }
+  for (const auto& query : doc.query) out.push_back(parameter(query, "query", query.required));
+  for (const auto& header : doc.headers) {
+    out.push_back(parameter(header, "header", header.required));
+  }
+  return out;
 }
 
-json::object operation(const http::RouteInfo& route, const RouteDoc* doc) {
+json::object request_body(const http::RouteInfo& route, const RouteDoc& doc) {
+  json::object media{{"schema", doc.request}};
+  if (!doc.request_example.is_null()) media["example"] = doc.request_example;
+  return {{"required", true},
+          {"description", "At most " + std::to_string(route.options.body_limit) + " bytes."},
+          {"content", {{"application/json", std::move(media)}}}};
+}
+
+json::object reply(const Reply& reply) {
+  json::object out{{"description", reply.description.empty() ? http::status_title(reply.status)
+                                                             : reply.description}};
+  if (!reply.schema.is_null()) {
+    out["content"] = {{reply.content_type, {{"schema", reply.schema}}}};
+  }
+  return out;
+}
+
+json::object problem_reply(int status) {
+  return {{"description", http::status_title(status)},
+          {"content", {{"application/problem+json", {{"schema", schema::ref("Problem")}}}}}};
+}
+
+// Every status the route may answer with problem+json.
+std::vector<int> problem_statuses(const http::RouteInfo& route, const RouteDoc& doc) {
+  std::vector<int> statuses = doc.problems;
+  if (!doc.request.is_null()) statuses.insert(statuses.end(), {400, 413});
+  if (const auto role = route.options.min_role) {
+    statuses.insert(statuses.end(), {401, 403, 503});
+    if (*role != http::Role::admin) statuses.push_back(429);
+  }
+  return statuses;
+}
+
+json::object responses(const http::RouteInfo& route, const RouteDoc& doc) {
+  std::map<int, json::object> by_status;  // sorted, one entry per status
+  for (const int status : problem_statuses(route, doc)) by_status[status] = problem_reply(status);
+  for (const auto& one : doc.replies) by_status[one.status] = reply(one);
+  if (doc.replies.empty()) by_status[200] = reply(Reply{});  // undescribed: 200, body unknown
+  json::object out;
+  for (auto& [status, answer] : by_status) out[std::to_string(status)] = std::move(answer);
+  return out;
+}
+
+json::object operation(const http::RouteInfo& route, const RouteDoc* described) {
+  const RouteDoc doc = described ? *described : RouteDoc{};
   const std::string name = route.options.name.empty()
                                ? std::string(http::method_name(route.method)) + " " + route.pattern
                                : route.options.name;
   json::object op;
   op["operationId"] = name;
-  op["summary"] = doc && !doc->summary.empty() ? doc->summary : name;
-  if (doc && !doc->description.empty()) op["description"] = doc->description;
-
-  json::array parameters;
-  for (const auto& param_name : path_params(route.pattern)) {
-    ParamDoc param{.name = param_name};
-    if (doc) {
-      for (const auto& described : doc->path) {
-        if (described.name == param_name) param = described;
-      }
-    }
-    parameters.push_back(parameter(param, "path", true, name));
-  }
-  if (doc) {
-    for (const auto& query : doc->query) {
-      parameters.push_back(parameter(query, "query", query.required, name));
-    }
-  }
-  if (!parameters.empty()) op["parameters"] = std::move(parameters);
-
-  if (doc && !doc->request.empty()) {
-    op["requestBody"] = {
-        {"required", true},
-        {"content", {{"application/json", {{"schema", parse_schema(doc->request, name)}}}}}};
-  }
-
-  json::object responses;
-  const int status = doc ? doc->status : 200;
-  json::object success{{"description", status == 201 ? "Created" : "OK"}};
-  if (doc && !doc->response.empty()) {
-    success["content"] = {{"application/json", {{"schema", parse_schema(doc->response, name)}}}};
-  }
-  responses[std::to_string(status)] = std::move(success);
-  if (doc) {
-    for (const int problem : doc->problems) {
-      responses[std::to_string(problem)] = problem_response(problem);
-    }
-  }
+  op["summary"] = doc.summary.empty() ? name : doc.summary;
+  if (!doc.description.empty()) op["description"] = doc.description;
+  if (auto params = parameters(route, doc); !params.empty()) op["parameters"] = std::move(params);
+  if (!doc.request.is_null()) op["requestBody"] = request_body(route, doc);
+  op["responses"] = responses(route, doc);
   if (route.options.min_role) {
-    responses["401"] = problem_response(401);
-    responses["403"] = problem_response(403);
-    responses["503"] = problem_response(503);
     op["security"] = json::array{json::object{{"bearerAuth", json::array{}}},
                                  json::object{{"apiKeyHeader", json::array{}}}};
     op["x-min-role"] = http::role_name(*route.options.min_role);
   } else {
     op["security"] = json::array{};  // open: no key needed
   }
-  op["responses"] = std::move(responses);
   return op;
 }
 
@@ -129,18 +139,17 @@ std::string_view openapi_method(http::Method method) {
   return "x-other";
 }
 
-constexpr std::string_view kProblemSchema = R"({
-  "type": "object",
-  "required": ["type", "title", "status", "detail", "errors"],
-  "properties": {
-    "type": {"type": "string"},
-    "title": {"type": "string"},
-    "status": {"type": "integer"},
-    "detail": {"type": "string"},
-    "errors": {"type": "array", "items": {"type": "object", "required": ["field", "message"],
-      "properties": {"field": {"type": "string"}, "message": {"type": "string"}}}}
-  }
-})";
+json::object problem_schema() {
+  const auto text = schema::string();
+  return schema::object(
+      {"type", "title", "status", "detail", "errors"},
+      {{"type", text},
+       {"title", text},
+       {"status", schema::integer()},
+       {"detail", text},
+       {"errors", schema::array_of(schema::object({"field", "message"},
+                                                  {{"field", text}, {"message", text}}))}});
+}
 
 }  // namespace
 
@@ -153,8 +162,8 @@ json::object build_openapi(const std::vector<http::RouteInfo>& routes, const Api
         operation(route, docs.find(route.options.name));
   }
   json::object schemas;
-  schemas["Problem"] = parse_schema(std::string(kProblemSchema), "Problem");
-  for (const auto& [name, schema] : docs.schemas()) schemas[name] = parse_schema(schema, name);
+  schemas["Problem"] = problem_schema();
+  for (const auto& [name, schema] : docs.schemas()) schemas[name] = schema;
 
   return {
       {"openapi", "3.1.0"},
@@ -171,31 +180,6 @@ json::object build_openapi(const std::vector<http::RouteInfo>& routes, const Api
          {{"bearerAuth", {{"type", "http"}, {"scheme", "bearer"}}},
           {"apiKeyHeader", {{"type", "apiKey"}, {"in", "header"}, {"name", "X-API-Key"}}}}}}},
   };
-}
-
-void add_openapi_route(http::Router& router, std::function<std::vector<http::RouteInfo>()> routes,
-                       ApiDocs& docs) {
-  // The open routes of api/health.cpp, described here with the document that lists them.
-  docs.describe("healthz", {.summary = "Liveness: 200 while the process serves",
-                            .response = R"({"type": "object", "required": ["status"]})"});
-  docs.describe("readyz", {.summary = "Readiness: 200 when the primary database answers",
-                           .response = R"({"type": "object",
-    "required": ["status", "database", "cache"]})",
-                           .problems = {503}});
-  docs.describe("metrics", {.summary = "Prometheus text exposition"});
-  docs.describe("openapi", {.summary = "This API as an OpenAPI 3.1 document",
-                            .response = R"({"type": "object"})"});
-  // Built on the first request: by then every route of the server is registered.
-  auto cached = std::make_shared<std::string>();
-  router.get("/openapi.json",
-             [routes = std::move(routes), &docs, cached](http::Request&) -> Task<http::Response> {
-               if (cached->empty()) *cached = json::serialize(build_openapi(routes(), docs));
-               http::Response response;
-               response.content_type = http::kJsonContentType;
-               response.body = *cached;
-               co_return response;
-             },
-             {.name = "openapi", .min_role = std::nullopt});
 }
 
 }  // namespace utxoiq::api

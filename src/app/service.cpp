@@ -25,12 +25,12 @@
 #include "api/cached_metric_bodies.hpp"
 #include "api/database_errors.hpp"
 #include "api/feedback_routes.hpp"
-#include "api/health.hpp"
+#include "api/health_routes.hpp"
 #include "api/metric_bodies.hpp"
-#include "api/metrics.hpp"
-#include "api/monitoring_cache.hpp"
-#include "api/monitoring_database.hpp"
-#include "api/openapi.hpp"
+#include "api/metric_routes.hpp"
+#include "api/monitoring_cache_routes.hpp"
+#include "api/monitoring_database_routes.hpp"
+#include "api/openapi_routes.hpp"
 #include "api/rate_limit_middleware.hpp"
 #include "app/exit_codes.hpp"
 #include "app/metrics_maintenance.hpp"
@@ -212,10 +212,12 @@ struct Service::Impl {
     http::Router router;
     api::add_health_routes(
         router,
-        {.primary_up = [this] { return health.up(); },
-         .replicas_up = {},
-         .cache_state = [this] { return std::string(cache::to_string(caches.redis_state())); }},
-        obs::default_registry());
+        {.probe = {
+             .primary_up = [this] { return health.up(); },
+             .replicas_up = {},
+             .cache_state = [this] { return std::string(cache::to_string(caches.redis_state())); }},
+         .registry = obs::default_registry()},
+        docs);
     api::add_backfill_routes(router,
                              {.reader = cached_backfill_jobs,
                               .lister = backfill_jobs,
@@ -224,12 +226,11 @@ struct Service::Impl {
                              docs);
     api::add_feedback_routes(
         router, {.stats = cached_feedback_stats, .lister = feedback, .writer = feedback}, docs);
-    api::add_metric_routes(router, cached_metric_bodies, metric_writer);
-    api::add_monitoring_cache_routes(router, caches);
-    api::add_monitoring_database_routes(router, {primary_host()});
+    api::add_metric_routes(router, {.bodies = cached_metric_bodies, .writer = metric_writer}, docs);
+    api::add_monitoring_cache_routes(router, {.caches = caches}, docs);
+    api::add_monitoring_database_routes(router, {.hosts = {primary_host()}}, docs);
     // Lists the routes of the running server, so routes added anywhere above appear too.
-    api::add_openapi_route(
-        router, [this] { return server->router().routes(); }, docs);
+    api::add_openapi_routes(router, {.routes = [this] { return server->router().routes(); }}, docs);
     return router;
   }
 

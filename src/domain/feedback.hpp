@@ -13,6 +13,10 @@
 
 namespace utxoiq::domain {
 
+// A rating is an integer in [kMinRating, kMaxRating] (api.md: 1-5).
+inline constexpr int kMinRating = 1;
+inline constexpr int kMaxRating = 5;
+
 enum class FlagType { inaccurate, misleading, spam, other };
 inline constexpr std::array<FlagType, 4> kFlagTypes{FlagType::inaccurate, FlagType::misleading,
                                                     FlagType::spam, FlagType::other};
@@ -25,7 +29,7 @@ struct Feedback {
   Uuid id;
   std::string insight_id;
   std::string user_id;
-  std::optional<int> rating;  // 1..5
+  std::optional<int> rating;  // kMinRating..kMaxRating
   std::optional<std::string> comment;
   std::optional<FlagType> flag_type;
   std::optional<std::string> flag_reason;

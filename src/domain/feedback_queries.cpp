@@ -9,7 +9,7 @@ namespace utxoiq::domain {
 namespace {
 
 std::optional<int> read_rating(QueryFields& fields, std::string_view name) {
-  const auto n = fields.integer(name, Presence::optional, 1, 5);
+  const auto n = fields.integer(name, Presence::optional, kMinRating, kMaxRating);
   if (!n) return std::nullopt;
   return static_cast<int>(*n);
 }

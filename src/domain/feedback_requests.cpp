@@ -30,7 +30,7 @@ Validated<RateFeedback> parse_rate_feedback(const boost::json::object& body) {
   FieldErrors errors;
   JsonFields fields(body, errors);
   Pair pair = read_pair(fields);
-  const auto rating = fields.integer("rating", Presence::required, 1, 5);
+  const auto rating = fields.integer("rating", Presence::required, kMinRating, kMaxRating);
   if (!errors.empty()) return errors;
   return RateFeedback{std::move(*pair.insight_id), std::move(*pair.user_id),
                       static_cast<int>(*rating)};

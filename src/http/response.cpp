@@ -11,11 +11,7 @@ namespace {
 
 template <typename Json>
 Response make_json(int status, const Json& body) {
-  Response response;
-  response.status = status;
-  response.content_type = std::string(kJsonContentType);
-  response.body = to_json_text(body);
-  return response;
+  return json_text_response(status, to_json_text(body));
 }
 
 }  // namespace
@@ -30,6 +26,10 @@ Response json_response(int status, const boost::json::object& body) {
 
 Response json_response(int status, const boost::json::array& body) {
   return make_json(status, body);
+}
+
+Response json_text_response(int status, std::string json_text) {
+  return text_response(status, std::move(json_text), std::string(kJsonContentType));
 }
 
 Response text_response(int status, std::string body, std::string content_type) {

@@ -26,6 +26,9 @@ inline constexpr std::string_view kProblemContentType = "application/problem+jso
 Response json_response(int status, const boost::json::value& body);
 Response json_response(int status, const boost::json::object& body);
 Response json_response(int status, const boost::json::array& body);
+// A body that is already JSON text (a cached or stored answer), sent as it is with Content-Type
+// application/json. Every raw-JSON answer goes through here.
+Response json_text_response(int status, std::string json_text);
 // A text body (e.g. the Prometheus exposition) with the given Content-Type.
 Response text_response(int status, std::string body,
                        std::string content_type = "text/plain; charset=utf-8");

@@ -15,7 +15,12 @@ http::Request with_headers(std::vector<std::pair<std::string, std::string>> head
 
 std::optional<std::string> key_of(std::vector<std::pair<std::string, std::string>> headers,
                                   FieldErrors& errors) {
-  return read_idempotency_key(with_headers(std::move(headers)), errors);
+  auto key = read_idempotency_key(with_headers(std::move(headers)));
+  if (!key.ok()) {
+    errors = std::move(key).errors();
+    return std::nullopt;
+  }
+  return std::move(key).value();
 }
 
 TEST(IdempotencyKey, AbsentIsNoKeyAndNoError) {

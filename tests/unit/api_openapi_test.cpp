@@ -1,7 +1,8 @@
 // build_openapi: every route of a router becomes an operation (described or not, so routes added
 // later by anyone appear), {param} segments become path parameters, security follows min_role,
-// and every description the resources keep is valid JSON (the real backfill and feedback docs are
-// built here on fakes-free registrations: only the router and the docs are used).
+// the answers every route of a kind may give are added from its options, limits come from the
+// domain's constants, and every route of the backfill and feedback tables is described (the
+// tables are registered on stores that are never called).
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -9,6 +10,9 @@
 #include "api/backfill_routes.hpp"
 #include "api/feedback_routes.hpp"
 #include "api/openapi.hpp"
+#include "api/openapi_routes.hpp"
+#include "api/route_table.hpp"
+#include "domain/feedback_requests.hpp"
 #include "http/router.hpp"
 
 namespace utxoiq::api {
@@ -45,12 +49,54 @@ TEST(OpenApiDocument, OpenRoutesHaveNoSecurity) {
   EXPECT_TRUE(doc.at("paths").at("/healthz").at("get").at("security").as_array().empty());
 }
 
-TEST(OpenApiDocument, AnInvalidSchemaIsAProgrammingError) {
+// A route table entry without `.access` does not compile: Access cannot be defaulted.
+static_assert(!std::is_default_constructible_v<Access>);
+
+TEST(OpenApiDocument, TheAnswersOfARouteKindAreAdded) {
   http::Router router;
-  router.post("/x", noop(), {.name = "x"});
   ApiDocs docs;
-  docs.describe("x", {.summary = "x", .request = "{not json"});
-  EXPECT_THROW(build_openapi(router.routes(), docs), std::logic_error);
+  add_routes(router, docs,
+             {{.method = http::Method::post,
+               .path = "/w",
+               .name = "w",
+               .access = kWriters,
+               .body_limit = 2048,
+               .doc = {.summary = "w",
+                       .request = {{"type", "object"}},
+                       .replies = {{.status = 201, .description = "Created"}},
+                       .problems = {409}},
+               .handler = noop()},
+              {.method = http::Method::get,
+               .path = "/a",
+               .name = "a",
+               .access = kAdmins,
+               .doc = {.summary = "a"},
+               .handler = noop()}});
+  const auto doc = build_openapi(router.routes(), docs);
+  const auto& write = doc.at("paths").at("/w").at("post").as_object();
+  std::vector<std::string> statuses;
+  for (const auto& [status, _] : write.at("responses").as_object()) statuses.emplace_back(status);
+  EXPECT_EQ(statuses,
+            (std::vector<std::string>{"201", "400", "401", "403", "409", "413", "429", "503"}));
+  EXPECT_EQ(write.at("requestBody").at("description").as_string(), "At most 2048 bytes.");
+  EXPECT_EQ(write.at("x-min-role").as_string(), "writer");
+  const auto& admin = doc.at("paths").at("/a").at("get").at("responses").as_object();
+  EXPECT_TRUE(admin.contains("200"));
+  EXPECT_FALSE(admin.contains("429")) << "admins are not rate limited";
+  EXPECT_FALSE(admin.contains("400")) << "no body, no 400";
+}
+
+TEST(OpenApiDocument, AnEntryWithoutNameOrHandlerIsRefused) {
+  http::Router router;
+  ApiDocs docs;
+  EXPECT_THROW(add_routes(router, docs,
+                          {{.method = http::Method::get,
+                            .path = "/x",
+                            .name = "",
+                            .access = kReaders,
+                            .doc = {},
+                            .handler = noop()}}),
+               std::invalid_argument);
 }
 
 TEST(OpenApiDocument, TheResourceDescriptionsAreValid) {
@@ -107,15 +153,23 @@ TEST(OpenApiDocument, TheResourceDescriptionsAreValid) {
   ApiDocs docs;
   add_backfill_routes(router, {unused, unused, unused, std::chrono::minutes(10)}, docs);
   add_feedback_routes(router, {unused, unused, unused}, docs);
-  add_openapi_route(
-      router, [&router] { return router.routes(); }, docs);
-  json::object doc;
-  ASSERT_NO_THROW(doc = build_openapi(router.routes(), docs));
+  add_openapi_routes(router, {.routes = [&router] { return router.routes(); }}, docs);
+  const json::object doc = build_openapi(router.routes(), docs);
   for (const auto& route : router.routes()) {
+    ASSERT_NE(docs.find(route.options.name), nullptr) << route.options.name << " is not described";
     const auto& op = doc.at("paths").at(route.pattern).as_object().begin()->value();
     EXPECT_NE(op.at("summary").as_string(), route.options.name)
-        << route.options.name << " has no description";
+        << route.options.name << " has no summary";
   }
+  // Limits are the domain's constants.
+  const auto& batch = doc.at("paths").at("/api/v1/feedback/stats/batch").at("post");
+  const auto& ids = batch.at("requestBody")
+                        .at("content")
+                        .at("application/json")
+                        .at("schema")
+                        .at("properties")
+                        .at("insight_ids");
+  EXPECT_EQ(ids.at("maxItems").to_number<std::size_t>(), domain::kMaxStatsBatch);
 }
 
 }  // namespace

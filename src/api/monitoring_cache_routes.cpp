@@ -6,13 +6,14 @@
 // hit_rate is hits / (hits + misses) in [0, 1], null before any lookup. l1 figures are this
 // instance's; l2 hits, misses and evictions are this instance's lookups, l2 entries the count in
 // Redis (shared by every instance; the last one seen while Redis does not answer).
-#include "api/monitoring_cache.hpp"
+#include "api/monitoring_cache_routes.hpp"
 
 #include <boost/json.hpp>
 
+#include "api/route_table.hpp"
+#include "api/schema.hpp"
 #include "cache/cache_set.hpp"
 #include "http/response.hpp"
-#include "http/router.hpp"
 
 namespace utxoiq::api {
 namespace {
@@ -38,14 +39,36 @@ Task<http::Response> cache_figures(cache::CacheSet* caches) {
                                {"redis", {{"state", cache::to_string(stats.redis)}}}});
 }
 
+boost::json::object figures_schema() {
+  const auto count = schema::integer(0);
+  const auto level = schema::object({"hits", "misses", "hit_rate", "entries", "evictions"},
+                                    {{"hits", count},
+                                     {"misses", count},
+                                     {"hit_rate", schema::nullable(schema::number(0, 1))},
+                                     {"entries", count},
+                                     {"evictions", count}});
+  auto cache = schema::object({"l1", "l2"}, {{"l1", level}, {"l2", level}});
+  boost::json::object caches{{"type", "object"}, {"additionalProperties", std::move(cache)}};
+  return schema::object(
+      {"caches", "redis"},
+      {{"caches", std::move(caches)},
+       {"redis",
+        schema::object({"state"}, {{"state", schema::enum_of({"up", "down", "disabled"})}})}});
+}
+
 }  // namespace
 
-void add_monitoring_cache_routes(http::Router& router, cache::CacheSet& caches) {
-  router.get("/api/v1/monitoring/cache",
-             [caches = &caches](http::Request&) { return cache_figures(caches); },
-             {.name = "monitoring_cache",
-              .body_limit = http::kDefaultBodyLimit,
-              .min_role = http::Role::admin});
+void add_monitoring_cache_routes(http::Router& router, MonitoringCacheRoutesDeps deps,
+                                 ApiDocs& docs) {
+  add_routes(
+      router, docs,
+      {{.method = http::Method::get,
+        .path = "/api/v1/monitoring/cache",
+        .name = "monitoring_cache",
+        .access = kAdmins,
+        .doc = {.summary = "Figures of every named cache at both levels, and Redis's state",
+                .replies = {{.schema = figures_schema()}}},
+        .handler = [caches = &deps.caches](http::Request&) { return cache_figures(caches); }}});
 }
 
 }  // namespace utxoiq::api

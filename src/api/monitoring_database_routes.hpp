@@ -2,13 +2,13 @@
 // GET /api/v1/monitoring/database/pool (admin; api.md, "Operations"): the figures of every
 // database host's connection pool, the same ones /metrics exports as utxoiq_db_pool_*.
 //
-// The service has one host today, the primary, so `replication_lag_s` is always null; a replica
-// would be one more entry (role "replica") and bring its lag with it.
+// `replication_lag_s` is null for the primary; a replica is one more entry (role "replica").
 #include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "api/api_docs.hpp"
 #include "pg/pool_stats.hpp"
 
 namespace utxoiq::http {
@@ -24,7 +24,12 @@ struct DatabaseHost {
   std::function<std::optional<pg::PoolStats>()> stats;  // nullopt once the pool is gone
 };
 
-// Both callbacks must be set and stay callable while the router serves.
-void add_monitoring_database_routes(http::Router& router, std::vector<DatabaseHost> hosts);
+struct MonitoringDatabaseRoutesDeps {
+  // Both callbacks of each host must be set and stay callable while the router serves.
+  std::vector<DatabaseHost> hosts;
+};
+
+void add_monitoring_database_routes(http::Router& router, MonitoringDatabaseRoutesDeps deps,
+                                    ApiDocs& docs);
 
 }  // namespace utxoiq::api

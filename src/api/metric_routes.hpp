@@ -3,6 +3,8 @@
 // (writer), GET /metrics, /metrics/aggregate and /metrics/series (reader). Handlers validate with
 // the domain parsers; reads go through MetricBodies (rendered from the tables, or cached text) and
 // writes through store::MetricWriter.
+#include "api/api_docs.hpp"
+
 namespace utxoiq::http {
 class Router;
 }
@@ -14,7 +16,12 @@ namespace utxoiq::api {
 
 class MetricBodies;
 
+struct MetricRoutesDeps {
+  MetricBodies& bodies;
+  store::MetricWriter& writer;
+};
+
 // The bodies and the writer must outlive the router.
-void add_metric_routes(http::Router& router, MetricBodies& bodies, store::MetricWriter& writer);
+void add_metric_routes(http::Router& router, MetricRoutesDeps deps, ApiDocs& docs);
 
 }  // namespace utxoiq::api

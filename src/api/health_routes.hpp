@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "api/api_docs.hpp"
+
 namespace utxoiq::http {
 class Router;
 }
@@ -20,6 +22,11 @@ struct ReadinessProbe {
   std::function<std::string()> cache_state;        // "up", "down" or "disabled"
 };
 
-void add_health_routes(http::Router& router, ReadinessProbe probe, obs::Registry& registry);
+struct HealthRoutesDeps {
+  ReadinessProbe probe;
+  obs::Registry& registry;  // exposed by /metrics; must outlive the router
+};
+
+void add_health_routes(http::Router& router, HealthRoutesDeps deps, ApiDocs& docs);
 
 }  // namespace utxoiq::api
