@@ -43,6 +43,7 @@
 #include "http/server.hpp"
 #include "obs/logging.hpp"
 #include "obs/metrics.hpp"
+#include "ops/scheduler.hpp"
 #include "pg/errors.hpp"
 #include "pg/health_monitor.hpp"
 #include "pg/host_resolution.hpp"
@@ -194,6 +195,9 @@ struct Service::Impl {
   api::RenderedMetricBodies metric_bodies{metric_reader};
   api::CachedMetricBodies cached_metric_bodies{metric_bodies, caches};
   MetricsMaintenance metric_maintenance;
+  // The daily jobs (ops/scheduler.hpp) on a thread of their own, one instance per slot; jobs are
+  // add()ed before main() starts it.
+  ops::Scheduler scheduler{{.database_url = database_url}};
   std::optional<http::Server> server;
   // Woken (cancelled) to begin the shutdown; stop_requested covers a stop before the wait.
   asio::steady_timer stop_timer{io};
@@ -271,6 +275,7 @@ struct Service::Impl {
     caches.add_metrics(obs::default_registry());
     co_await start_authentication();
     co_await metric_maintenance.start();  // partitions exist before the first write
+    scheduler.start();
 
     server.emplace(io, make_router(), http::ServerOptions{.host = host, .port = port});
     server->map_exceptions(api::map_database_error);
@@ -289,6 +294,7 @@ struct Service::Impl {
     co_await server->shutdown(grace);
     co_await stop_authentication();
     co_await metric_maintenance.stop();
+    scheduler.stop();  // waits for a job in progress (jobs poll stop_requested())
     health.stop();
     caches.stop();
     co_await pool.close(grace);
