@@ -36,6 +36,7 @@
 #include "app/metrics_maintenance.hpp"
 #include "app/periodic_task.hpp"
 #include "app/pool_metrics.hpp"
+#include "app/retention_service.hpp"
 #include "cache/cache_set.hpp"
 #include "cache/distributed_rate_limiter.hpp"
 #include "domain/api_key.hpp"
@@ -156,6 +157,7 @@ struct Service::Impl {
     feedback.add_change_listener(cached_feedback_stats.invalidator());
     backfill_jobs.add_change_listener(cached_backfill_jobs.invalidator());
     metric_writer.add_write_hook(cached_metric_bodies.invalidator());
+    scheduler.add(retention.daily_job());
   }
 
   // How often the in-memory API keys are reloaded (so a revocation is effective within seconds)
@@ -195,6 +197,8 @@ struct Service::Impl {
   api::RenderedMetricBodies metric_bodies{metric_reader};
   api::CachedMetricBodies cached_metric_bodies{metric_bodies, caches};
   MetricsMaintenance metric_maintenance;
+  // Retention (issue 13): its daily job in the scheduler, its routes on a worker thread.
+  RetentionService retention{database_url, config};
   // The daily jobs (ops/scheduler.hpp) on a thread of their own, one instance per slot; jobs are
   // add()ed before main() starts it.
   ops::Scheduler scheduler{{.database_url = database_url}};
@@ -231,6 +235,7 @@ struct Service::Impl {
     api::add_metric_routes(router, cached_metric_bodies, metric_writer);
     api::add_monitoring_cache_routes(router, caches);
     api::add_monitoring_database_routes(router, {primary_host()});
+    api::add_retention_routes(router, retention.routes(), docs);
     // Lists the routes of the running server, so routes added anywhere above appear too.
     api::add_openapi_route(
         router, [this] { return server->router().routes(); }, docs);

@@ -27,10 +27,12 @@
 namespace utxoiq::ops {
 
 struct DailyJob {
-  std::string name;                // key of scheduled_runs and of the advisory lock
-  TimeOfDay time_of_day{};         // UTC
-  std::vector<std::string> after;  // jobs (added to the same scheduler) that must finish first
-  std::function<void()> run;       // blocking; throws on failure
+  std::string name;         // key of scheduled_runs and of the advisory lock
+  TimeOfDay time_of_day{};  // UTC
+  // Jobs that must finish first; a name no job of this scheduler has is ignored (so retention can
+  // name "backup" whether or not the backup job is registered).
+  std::vector<std::string> after;
+  std::function<void()> run;  // blocking; throws on failure
 };
 
 struct SchedulerOptions {
