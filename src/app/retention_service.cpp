@@ -2,11 +2,13 @@
 #include "app/retention_service.hpp"
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/value_from.hpp>
 
 #include "app/retention_options.hpp"
+#include "obs/logging.hpp"
 #include "ops/directory_archive_sink.hpp"
 #include "ops/retention.hpp"
 #include "ops/retention_audit.hpp"
@@ -51,6 +53,17 @@ RetentionService::RetentionService(std::string database_url, const ServeConfig& 
 
 RetentionService::~RetentionService() {
   impl_->worker.join();
+}
+
+void RetentionService::start() {
+  asio::post(impl_->worker, [impl = impl_.get()] {
+    try {
+      pg::BlockingConnection db(impl->database_url);
+      ops::prime_retention_metrics(db);
+    } catch (const std::exception& e) {
+      obs::log_warn("retention metrics not loaded from retention_runs", {{"error", e.what()}});
+    }
+  });
 }
 
 ops::DailyJob RetentionService::daily_job() {

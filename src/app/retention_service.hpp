@@ -26,6 +26,9 @@ class RetentionService {
   // The daily job: at --retention-time, after the backup job when there is one. It throws when
   // the run failed, so the scheduler records the error.
   ops::DailyJob daily_job();
+  // Loads the metrics' timestamps from the audit trail, on the worker thread (a failure is
+  // logged; the metrics then stay at 0 until the next run).
+  void start();
   api::RetentionRoutesDeps routes();
 
  private:

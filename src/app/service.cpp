@@ -280,6 +280,7 @@ struct Service::Impl {
     caches.add_metrics(obs::default_registry());
     co_await start_authentication();
     co_await metric_maintenance.start();  // partitions exist before the first write
+    retention.start();
     scheduler.start();
 
     server.emplace(io, make_router(), http::ServerOptions{.host = host, .port = port});

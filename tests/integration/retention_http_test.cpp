@@ -6,11 +6,13 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <thread>
 
 #include "ops/retention.hpp"
 #include "pg/blocking_connection.hpp"
 #include "support/api_helpers.hpp"
 #include "support/cli_runner.hpp"
+#include "support/metric_fixtures.hpp"
 #include "support/retention_fixtures.hpp"
 #include "support/service_under_test.hpp"
 #include "support/sql_probe.hpp"
@@ -37,9 +39,30 @@ TEST(RetentionHttp, TheAlertMetricsExistBeforeTheFirstRun) {
   const auto metrics = service.client().get("/metrics").body;
   for (const auto* name :
        {"utxoiq_retention_last_success_timestamp_seconds", "utxoiq_retention_last_run_failed",
-        "utxoiq_retention_failures_total", "utxoiq_retention_rows_deleted_total"}) {
+        "utxoiq_retention_failures_total", "utxoiq_retention_rows_deleted_total",
+        "utxoiq_retention_last_failure_timestamp_seconds"}) {
     EXPECT_NE(metrics.find(name), std::string::npos) << name;
   }
+}
+
+TEST(RetentionHttp, TheAlertTimestampsAreLoadedFromTheAuditTrailAtStart) {
+  auto options = with_archive_dir(make_temp_dir("retention-http"));
+  options.database_url = TestServers::get().create_migrated_database();
+  sql_exec(options.database_url,
+           "INSERT INTO retention_runs (dry_run, trigger, status, finished_at) VALUES (false, "
+           "'cli', 'succeeded', to_timestamp(1700000000)), (false, 'cli', 'failed', "
+           "to_timestamp(1600000000))");
+  ServiceUnderTest service(options);
+  double success = 0;
+  for (int i = 0; i < 100 && success != 1700000000; ++i) {  // loaded on the worker thread
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    success = exposition_value(service.client().get("/metrics").body,
+                               "utxoiq_retention_last_success_timestamp_seconds");
+  }
+  EXPECT_EQ(success, 1700000000);
+  EXPECT_EQ(exposition_value(service.client().get("/metrics").body,
+                             "utxoiq_retention_last_failure_timestamp_seconds"),
+            1600000000);
 }
 
 TEST(RetentionHttp, DryAndRealRunsCountTheSameAndAreListedNewestFirst) {
