@@ -141,6 +141,9 @@ TEST(Retention, ACorruptedArchiveDeletesNothingAndFailsTheRun) {
   EXPECT_EQ(sql_value(f.url, "SELECT state FROM retention_archives"), "failed");
   EXPECT_TRUE(archived_rows(f.dir, "backfill_jobs").empty());  // the bad file is removed
   EXPECT_EQ(gauge("utxoiq_retention_last_run_failed"), 1);
+  // What UtxoiqRetentionRunFailed compares (deploy/prometheus/retention_rules.yml).
+  EXPECT_GT(gauge("utxoiq_retention_last_failure_timestamp_seconds"),
+            gauge("utxoiq_retention_last_success_timestamp_seconds"));
 
   // A truncated archive: the same.
   Fixture g;
