@@ -6,8 +6,10 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <fstream>
 #include <thread>
 
+#include "app/retention_service.hpp"
 #include "ops/retention.hpp"
 #include "pg/blocking_connection.hpp"
 #include "support/api_helpers.hpp"
@@ -120,6 +122,34 @@ TEST(RetentionHttp, ARunWhileAnotherIsInProgressIs409AndOnlyAdminsMayRun) {
   EXPECT_EQ(service.client(writer.key).post(kRun, std::string_view(R"({"dry_run": true})")).status,
             403);
   EXPECT_EQ(service.client(writer.key).get(kRuns).status, 403);
+}
+
+TEST(RetentionHttp, TheServicesDailyJobRunsRetentionAfterTheBackupAtTheConfiguredTime) {
+  const auto url = TestServers::get().create_migrated_database();
+  seed_retention_data(url, now_utc());
+  app::ServeConfig config;
+  config.retention.archive_dir = make_temp_dir("retention-job");
+  config.retention.time = "03:15";
+  app::RetentionService retention(url, config);
+  auto job = retention.daily_job();
+  EXPECT_EQ(job.name, "retention");
+  EXPECT_EQ(job.time_of_day, std::chrono::minutes{3 * 60 + 15});
+  EXPECT_EQ(job.after, std::vector<std::string>{"backup"});
+  job.run();
+  EXPECT_EQ(sql_value(url, "SELECT trigger || ' ' || status FROM retention_runs"),
+            "schedule succeeded");
+  EXPECT_EQ(sql_count(url, "SELECT count(*) FROM backfill_jobs"), 3);
+  // A run that cannot archive throws, so the scheduler records the error.
+  const auto file = make_temp_dir("retention-job") / "not-a-directory";
+  std::ofstream(file) << "x";
+  config.retention.archive_dir = file;
+  app::RetentionService broken(url, config);
+  sql_exec(url,
+           "INSERT INTO backfill_jobs (id, job_type, start_block, end_block, current_block, "
+           "status, started_at) VALUES (gen_random_uuid(), 'blocks', 0, 1, 1, 'completed', "
+           "now() - interval '1000 days')");
+  EXPECT_THROW(broken.daily_job().run(), std::exception);
+  EXPECT_EQ(sql_count(url, "SELECT count(*) FROM backfill_jobs"), 4);
 }
 
 TEST(RetentionCli, RunRunsAndRestore) {
