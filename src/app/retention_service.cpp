@@ -25,12 +25,14 @@ struct RetentionService::Impl {
   std::filesystem::path archive_dir;
   asio::thread_pool worker{1};
 
-  ops::RetentionReport run(bool dry_run, const std::string& trigger) const {
+  ops::RetentionReport run(bool dry_run, const std::string& trigger,
+                           std::function<bool()> should_stop = {}) const {
     ops::DirectoryArchiveSink sink(archive_dir);
     ops::RetentionOptions options;
     options.periods = retention_periods(settings);
     options.dry_run = dry_run;
     options.trigger = trigger;
+    options.should_stop = std::move(should_stop);
     return ops::run_retention(database_url, sink, options);
   }
 
@@ -66,11 +68,11 @@ void RetentionService::start() {
   });
 }
 
-ops::DailyJob RetentionService::daily_job() {
+ops::DailyJob RetentionService::daily_job(std::function<bool()> stop_requested) {
   const auto time = ops::parse_time_of_day(impl_->settings.time);
   assert(time.has_value());
-  return {"retention", *time, {"backup"}, [impl = impl_.get()] {
-            const auto report = impl->run(false, "schedule");
+  return {"retention", *time, {"backup"}, [impl = impl_.get(), stop_requested] {
+            const auto report = impl->run(false, "schedule", stop_requested);
             if (report.status != "succeeded") throw std::runtime_error(report.error);
           }};
 }

@@ -25,7 +25,9 @@ class RetentionService {
 
   // The daily job: at --retention-time, after the backup job when there is one. It throws when
   // the run failed, so the scheduler records the error.
-  ops::DailyJob daily_job();
+  // `stop_requested`: polled between archives (the scheduler's, so a shutdown does not wait for
+  // the whole run).
+  ops::DailyJob daily_job(std::function<bool()> stop_requested = {});
   // Loads the metrics' timestamps from the audit trail, on the worker thread (a failure is
   // logged; the metrics then stay at 0 until the next run).
   void start();

@@ -157,7 +157,7 @@ struct Service::Impl {
     feedback.add_change_listener(cached_feedback_stats.invalidator());
     backfill_jobs.add_change_listener(cached_backfill_jobs.invalidator());
     metric_writer.add_write_hook(cached_metric_bodies.invalidator());
-    scheduler.add(retention.daily_job());
+    scheduler.add(retention.daily_job([this] { return scheduler.stop_requested(); }));
   }
 
   // How often the in-memory API keys are reloaded (so a revocation is effective within seconds)

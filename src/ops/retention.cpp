@@ -53,18 +53,25 @@ RetentionReport run_retention(const std::string& database_url, ArchiveSink& sink
   report.dry_run = options.dry_run;
   report.started_at = now_utc();
   const Timestamp now = options.now.value_or(report.started_at);
+  bool stopped = false;
   try {
     report.run_id = begin_run_row(db, options);
-    RetentionContext ctx{
-        db, sink, report.run_id, schema_version(db), options.delete_batch, options.on_stage};
+    RetentionContext ctx{db,
+                         sink,
+                         report.run_id,
+                         schema_version(db),
+                         options.delete_batch,
+                         options.should_stop,
+                         options.on_stage};
     run_policies(ctx, options, now, report);
     report.status = "succeeded";
   } catch (const std::exception& e) {
     report.status = "failed";
     report.error = e.what();
+    stopped = dynamic_cast<const RetentionStopped*>(&e) != nullptr;
   }
   report.finished_at = now_utc();
-  record_retention_metrics(report);
+  if (!stopped) record_retention_metrics(report);  // a stop is no failure to alert on
   if (report.status == "failed") {
     obs::log_error("retention run failed", {{"run_id", report.run_id}, {"error", report.error}});
   } else {

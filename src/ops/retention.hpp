@@ -33,6 +33,12 @@ class ArchiveSink;
 // Key of pg_try_advisory_lock for retention runs ("utxoiqRT" as bytes).
 inline constexpr std::int64_t kRetentionLockKey = 0x7574786F69715254;
 
+// Thrown inside a run when should_stop() said so; the run records it and returns.
+class RetentionStopped : public std::runtime_error {
+ public:
+  RetentionStopped() : std::runtime_error("stopped before the end; the next run goes on") {}
+};
+
 class RetentionBusy : public std::runtime_error {
  public:
   RetentionBusy() : std::runtime_error("a retention run is in progress") {}
@@ -45,6 +51,9 @@ struct RetentionOptions {
   std::int64_t chunk_rows = 100'000;
   std::int64_t delete_batch = 5'000;
   std::optional<Timestamp> now;  // default: the clock
+  // Polled between archives: when it returns true the run ends early (status failed, error
+  // "stopped"), leaving what it did consistent; the next run goes on from there.
+  std::function<bool()> should_stop;
   // Test hook (see RetentionContext::on_stage).
   std::function<void(std::string_view stage, const std::string& data_name)> on_stage;
 };

@@ -8,6 +8,7 @@
 
 #include "ops/archive_format.hpp"
 #include "ops/archive_sink.hpp"
+#include "ops/retention.hpp"
 #include "pg/blocking_connection.hpp"
 #include "util/sha256.hpp"
 
@@ -32,6 +33,10 @@ void mark_failed(RetentionContext& ctx, std::int64_t archive_id, const std::stri
 }
 
 }  // namespace
+
+void stop_point(const RetentionContext& ctx) {
+  if (ctx.should_stop && ctx.should_stop()) throw RetentionStopped();
+}
 
 std::string manifest_name(const std::string& data_name) {
   const auto dot = data_name.find(".jsonl.zst");

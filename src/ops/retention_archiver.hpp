@@ -29,6 +29,7 @@ struct RetentionContext {
   std::int64_t run_id = 0;
   std::string schema_version;
   std::int64_t delete_batch = 5000;
+  std::function<bool()> should_stop;  // see RetentionOptions::should_stop
   // Test hook, called at "written" (before the read-back), "verified" (before deleting) and
   // "deleted_batch" (after each committed batch).
   std::function<void(std::string_view stage, const std::string& data_name)> on_stage;
@@ -55,6 +56,9 @@ ArchivedRows read_back(RetentionContext& ctx, const RetentionPolicy& policy,
 // Step 2; returns the rows deleted (the archive's deleted_rows grows with each batch).
 std::int64_t delete_rows(RetentionContext& ctx, const RetentionPolicy& policy,
                          const ArchivedRows& archive);
+
+// Throws RetentionStopped when ctx.should_stop() says so.
+void stop_point(const RetentionContext& ctx);
 
 // The manifest's name in the sink beside a data file.
 std::string manifest_name(const std::string& data_name);

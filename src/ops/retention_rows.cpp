@@ -41,6 +41,7 @@ void retain_by_rows(RetentionContext& ctx, const RetentionPolicy& policy, Timest
   std::optional<std::string> after_time;
   std::optional<std::string> after_id;
   while (true) {
+    stop_point(ctx);
     auto lines = texts(ctx.db.exec_params(sql, {cutoff_text, after_time, after_id}));
     if (lines.empty()) break;
     const auto first = row_key(lines.front(), policy.time_column);
@@ -60,6 +61,7 @@ void retain_by_partitions(RetentionContext& ctx, const RetentionPolicy& policy, 
         *partition.bound.to > cutoff) {
       continue;
     }
+    stop_point(ctx);
     auto lines = texts(ctx.db.exec("SELECT row_to_json(t)::text FROM " + partition.name +
                                    " AS t ORDER BY \"timestamp\", id"));
     std::int64_t deleted = 0;

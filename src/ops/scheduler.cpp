@@ -125,6 +125,11 @@ struct Scheduler::Impl {
     } catch (const std::exception& e) {
       error = e.what();
     }
+    if (error && stop_requested()) {
+      obs::log_warn("scheduled job ended by the stop; it runs again at the next start",
+                    {{"job", job.name}, {"error", *error}});
+      return;
+    }
     c.exec_params("UPDATE scheduled_runs SET last_slot = " + kAsTimestamp +
                       ", finished_at = now(), error = $3 WHERE job = $1",
                   {job.name, micros_text(slot), error});

@@ -10,7 +10,8 @@
 //    remembers the last slot run per job (daily_schedule.hpp says when a job is due). A job seen
 //    for the first time counts its latest slot as done: a fresh deployment waits for the next one.
 //  - The slot is recorded as run when the job returns or throws (a failure is the job's to report
-//    and alert on; it is retried at the next slot); a process that dies mid-job leaves the slot
+//    and alert on; it is retried at the next slot); a process that dies mid-job, or a job that
+//    throws after stop() was called (it ended early on stop_requested()), leaves the slot
 //    unrecorded, so the job runs again at the next start and must finish or redo what it began.
 //  - Ordering: a job's `after` names jobs that must finish first. While one of them is due (in
 //    any instance's eyes) or running (its lock is held anywhere), the job waits and is polled

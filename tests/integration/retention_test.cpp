@@ -157,6 +157,29 @@ TEST(Retention, ACorruptedArchiveDeletesNothingAndFailsTheRun) {
   EXPECT_EQ(gauge("utxoiq_retention_last_run_failed"), 0);
 }
 
+TEST(Retention, AStoppedRunEndsBetweenArchivesAndTheNextOneGoesOn) {
+  Fixture f;
+  const auto metrics = row_texts(f.url, "system_metrics", kMetricsExpired);
+  ops::RetentionOptions options;
+  options.chunk_rows = 2;
+  int verified = 0;
+  options.on_stage = [&](std::string_view stage, const std::string&) {
+    if (stage == "verified") ++verified;
+  };
+  options.should_stop = [&] { return verified >= 2; };
+  const auto stopped = f.run(options);
+  EXPECT_EQ(stopped.status, "failed");
+  EXPECT_NE(stopped.error.find("stopped"), std::string::npos) << stopped.error;
+  EXPECT_EQ(verified, 2);
+  EXPECT_FALSE(row_texts(f.url, "insight_feedback", kFeedbackExpired).empty());
+  const auto next = f.run();
+  ASSERT_EQ(next.status, "succeeded") << next.error;
+  EXPECT_EQ(archived_rows(f.dir, "system_metrics"),
+            std::multiset<std::string>(metrics.begin(), metrics.end()));
+  EXPECT_TRUE(row_texts(f.url, "insight_feedback", kFeedbackExpired).empty());
+  EXPECT_EQ(sql_count(f.url, "SELECT count(*) FROM backfill_jobs"), 3);
+}
+
 TEST(Retention, ASecondRunAtTheSameTimeIsRefused) {
   Fixture f;
   pg::BlockingConnection other(f.url);

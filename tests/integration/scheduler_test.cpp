@@ -135,5 +135,29 @@ TEST(Scheduler, AFailedJobRecordsItsSlotAndError) {
   EXPECT_TRUE(scheduler.run_due_jobs().empty());  // retried at the next slot, not in a loop
 }
 
+TEST(Scheduler, AJobEndedByTheStopRunsAgainAtTheNextStart) {
+  const auto url = TestServers::get().create_migrated_database();
+  FakeClock clock;
+  clock.set(kDay1);
+  std::atomic<int> runs{0};
+  {
+    ops::Scheduler scheduler(options(url, clock));
+    scheduler.add({"retention", 2h, {}, [&] {
+                     ++runs;
+                     scheduler.stop();  // as a shutdown would, while the job runs
+                     if (scheduler.stop_requested()) throw std::runtime_error("stopped");
+                   }});
+    EXPECT_TRUE(scheduler.run_due_jobs().empty());
+    clock.set(kDay1 + 3h);
+    scheduler.run_due_jobs();
+  }
+  EXPECT_EQ(runs.load(), 1);
+  EXPECT_EQ(sql_value(url, "SELECT last_slot = '2026-03-09 02:00:00+00' FROM scheduled_runs"), "t");
+  ops::Scheduler next(options(url, clock));
+  next.add(counting_job("retention", 2h, runs));
+  EXPECT_EQ(next.run_due_jobs(), std::vector<std::string>{"retention"});
+  EXPECT_EQ(runs.load(), 2);
+}
+
 }  // namespace
 }  // namespace utxoiq::testing
