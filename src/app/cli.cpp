@@ -11,6 +11,8 @@
 #include "app/keys_command.hpp"
 #include "app/migrate_command.hpp"
 #include "app/partitions_command.hpp"
+#include "app/retention_command.hpp"
+#include "app/retention_options.hpp"
 #include "app/serve.hpp"
 
 namespace utxoiq::app {
@@ -99,6 +101,7 @@ void add_serve_command(CLI::App& cli, ServeConfig& config, int& overflow) {
       ->add_option("--redis-key-prefix", config.redis_key_prefix,
                    "Prefix of every Redis key and channel (several deployments on one Redis)")
       ->envname("UTXOIQ_REDIS_KEY_PREFIX");
+  add_retention_options(*serve, config.retention);
 }
 
 void add_migrate_command(CLI::App& cli, MigrateArgs& args) {
@@ -173,6 +176,8 @@ int run_cli(int argc, char** argv) {
   add_keys_command(cli, keys_args);
   PartitionsArgs partitions_args;
   add_partitions_command(cli, partitions_args);
+  RetentionArgs retention_args;
+  add_database_options(*add_retention_command(cli, retention_args), retention_args.database);
 
   try {
     cli.parse(argc, argv);
@@ -199,6 +204,7 @@ int run_cli(int argc, char** argv) {
   if (cli.got_subcommand("migrate")) return run_migrate(migrate_args);
   if (cli.got_subcommand("keys")) return run_keys(keys_args);
   if (cli.got_subcommand("partitions")) return run_partitions(partitions_args);
+  if (cli.got_subcommand("retention")) return run_retention_command(retention_args);
   return kExitUsage;
 }
 

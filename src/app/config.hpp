@@ -37,6 +37,16 @@ struct DatabaseBreakerSettings {
   int half_open_probes = 3;
 };
 
+// Retention (requirement 7): the periods of seed 002, where archives go, when the daily run is.
+struct RetentionSettings {
+  int backfill_days = 180;      // BACKFILL_RETENTION_DAYS
+  int feedback_days = 730;      // FEEDBACK_RETENTION_DAYS
+  int metrics_days = 90;        // METRICS_RETENTION_DAYS
+  int metrics_cold_days = 365;  // METRICS_COLD_RETENTION_DAYS
+  std::string archive_dir;      // UTXOIQ_ARCHIVE_DIR; empty: <data dir>/archive
+  std::string time = "02:00";   // UTXOIQ_RETENTION_TIME, UTC
+};
+
 struct ServeConfig {
   DatabaseOptions database;
   std::string redis_url;                  // REDIS_URL; empty: embedded redis-server if installed
@@ -53,6 +63,7 @@ struct ServeConfig {
   // (or test databases) share one Redis without sharing cache entries or limits.
   std::string redis_key_prefix;
   DatabaseBreakerSettings db_breaker;
+  RetentionSettings retention;
 };
 
 }  // namespace utxoiq::app

@@ -36,6 +36,7 @@
 #include "app/metrics_maintenance.hpp"
 #include "app/periodic_task.hpp"
 #include "app/pool_metrics.hpp"
+#include "app/retention_service.hpp"
 #include "cache/cache_set.hpp"
 #include "cache/distributed_rate_limiter.hpp"
 #include "domain/api_key.hpp"
@@ -43,6 +44,7 @@
 #include "http/server.hpp"
 #include "obs/logging.hpp"
 #include "obs/metrics.hpp"
+#include "ops/scheduler.hpp"
 #include "pg/errors.hpp"
 #include "pg/health_monitor.hpp"
 #include "pg/host_resolution.hpp"
@@ -155,6 +157,7 @@ struct Service::Impl {
     feedback.add_write_listener(cached_feedback_stats.invalidator());
     backfill_jobs.add_write_listener(cached_backfill_jobs.invalidator());
     metric_writer.add_write_listener(cached_metric_bodies.invalidator());
+    scheduler.add(retention.daily_job([this] { return scheduler.stop_requested(); }));
   }
 
   // How often the in-memory API keys are reloaded (so a revocation is effective within seconds)
@@ -194,6 +197,11 @@ struct Service::Impl {
   api::RenderedMetricBodies metric_bodies{metric_reader};
   api::CachedMetricBodies cached_metric_bodies{metric_bodies, caches};
   MetricsMaintenance metric_maintenance;
+  // Retention (issue 13): its daily job in the scheduler, its routes on a worker thread.
+  RetentionService retention{database_url, config};
+  // The daily jobs (ops/scheduler.hpp) on a thread of their own, one instance per slot; jobs are
+  // add()ed before main() starts it.
+  ops::Scheduler scheduler{{.database_url = database_url}};
   std::optional<http::Server> server;
   // Woken (cancelled) to begin the shutdown; stop_requested covers a stop before the wait.
   asio::steady_timer stop_timer{io};
@@ -229,6 +237,7 @@ struct Service::Impl {
     api::add_metric_routes(router, {.bodies = cached_metric_bodies, .writer = metric_writer}, docs);
     api::add_monitoring_cache_routes(router, {.caches = caches}, docs);
     api::add_monitoring_database_routes(router, {.hosts = {primary_host()}}, docs);
+    api::add_retention_routes(router, retention.routes(), docs);
     // Lists the routes of the running server, so routes added anywhere above appear too.
     api::add_openapi_routes(router, {.routes = [this] { return server->router().routes(); }}, docs);
     return router;
@@ -272,6 +281,8 @@ struct Service::Impl {
     caches.add_metrics(obs::default_registry());
     co_await start_authentication();
     co_await metric_maintenance.start();  // partitions exist before the first write
+    retention.start();
+    scheduler.start();
 
     server.emplace(io, make_router(), http::ServerOptions{.host = host, .port = port});
     server->map_exceptions(api::map_database_error);
@@ -290,6 +301,7 @@ struct Service::Impl {
     co_await server->shutdown(grace);
     co_await stop_authentication();
     co_await metric_maintenance.stop();
+    scheduler.stop();  // waits for a job in progress (jobs poll stop_requested())
     health.stop();
     caches.stop();
     co_await pool.close(grace);
