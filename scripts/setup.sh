@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs every Debian package utxoiq-store needs to build, run, test and benchmark (python3 is for
-# the benchmark scripts only).
+# the benchmark scripts; libjs-chart.js is embedded in the dashboard; chromium, chromium-driver and
+# python3-selenium run its browser test).
 # Runs apt-get only when something is missing, so it is cheap to call before every build.
 set -euo pipefail
 
@@ -11,6 +12,7 @@ PACKAGES=(
   libspdlog-dev libfmt-dev libcli11-dev libzstd-dev libssl-dev prometheus-cpp-dev
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
   postgresql-15 postgresql-client-15 postgresql-15-hypopg redis-server wrk curl python3
+  libjs-chart.js chromium chromium-driver python3-selenium
 )
 
 missing=()

@@ -32,6 +32,7 @@
 #include "api/monitoring_database.hpp"
 #include "api/openapi.hpp"
 #include "api/rate_limit_middleware.hpp"
+#include "api/ui_routes.hpp"
 #include "app/exit_codes.hpp"
 #include "app/metrics_maintenance.hpp"
 #include "app/periodic_task.hpp"
@@ -227,6 +228,8 @@ struct Service::Impl {
     api::add_metric_routes(router, cached_metric_bodies, metric_writer);
     api::add_monitoring_cache_routes(router, caches);
     api::add_monitoring_database_routes(router, {primary_host()});
+    // The operations dashboard (open; its page sends the admin key to the routes above).
+    api::add_ui_routes(router, docs);
     // Lists the routes of the running server, so routes added anywhere above appear too.
     api::add_openapi_route(
         router, [this] { return server->router().routes(); }, docs);
