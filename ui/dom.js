@@ -27,10 +27,11 @@ export function clear(node) {
   return node;
 }
 
-// A table: columns are {label, cell(row) -> string | Node, num?}.
+// A table: columns are {label, cell(row) -> string | Node, num?}. Each cell carries its column's
+// label, shown beside it when a phone-width screen stacks the rows (app.css).
 export function table(columns, rows, caption) {
   const head = el('tr', {}, columns.map((c) => el('th', { scope: 'col', class: c.num ? 'num' : '' }, c.label)));
-  const body = rows.map((row) => el('tr', {}, columns.map((c) => el('td', { class: c.num ? 'num' : '' }, c.cell(row)))));
+  const body = rows.map((row) => el('tr', {}, columns.map((c) => el('td', { class: c.num ? 'num' : '', 'data-label': c.label }, c.cell(row)))));
   const t = el('table', {}, caption ? el('caption', { class: 'sr-only' }, caption) : null,
     el('thead', {}, head), el('tbody', {}, body));
   return el('div', { class: 'table-wrap' }, t);

@@ -44,7 +44,9 @@ function progressCell(job) {
 
 function etaCell(job) {
   const at = eta(job);
-  return at ? `${fmt.time(new Date(at).toISOString())} (in ${fmt.duration((at - Date.now()) / 1000)})` : '—';
+  if (!at) return '—';
+  const left = (at - Date.now()) / 1000;
+  return `${fmt.time(new Date(at).toISOString())} (${left >= 0 ? `in ${fmt.duration(left)}` : `${fmt.duration(-left)} overdue`})`;
 }
 
 const COLUMNS = [

@@ -20,17 +20,25 @@ async function load(series) {
   const raw = Number(choice.hours) <= RAW_UP_TO_HOURS
     ? api.get(`/api/v1/monitoring/metrics?${new URLSearchParams({ ...q, limit: '10000' })}`) : Promise.resolve(null);
   const unit = (series.find((s) => s.service_name === choice.service && s.metric_type === choice.type) || {}).unit || '';
-  return { aggregate: await aggregate, raw: await raw, unit, interval };
+  return { aggregate: await aggregate, raw: await raw, unit, interval, from: start.getTime(), to: end.getTime() };
 }
 
-function draw({ aggregate, raw, unit, interval }) {
+function draw({ aggregate, raw, unit, interval, from, to }) {
   const colours = palette();
   const buckets = aggregate.buckets || [];
-  const at = (b) => Date.parse(b.bucket_start);
+  // Each bucket is drawn over its width inside the range: a point at its start and one just before
+  // its end, with a gap (null) between buckets that are not adjacent.
+  const width = (interval === 'day' ? 86400 : 3600) * 1000;
+  const band = (field) => buckets.flatMap((b, i) => {
+    const start = Date.parse(b.bucket_start);
+    const next = buckets[i + 1] ? Date.parse(buckets[i + 1].bucket_start) : null;
+    const edges = [{ x: Math.max(start, from), y: b[field] }, { x: Math.min(start + width - 1, to), y: b[field] }];
+    return next !== null && next !== start + width ? [...edges, { x: start + width, y: null }] : edges;
+  });
   const datasets = [
-    { label: `${interval} max`, data: buckets.map((b) => ({ x: at(b), y: b.max })), borderColor: colours[0], backgroundColor: `${colours[0]}33`, fill: '+1', pointRadius: 0 },
-    { label: `${interval} min`, data: buckets.map((b) => ({ x: at(b), y: b.min })), borderColor: colours[0], pointRadius: 0 },
-    { label: `${interval} average`, data: buckets.map((b) => ({ x: at(b), y: b.avg })), borderColor: colours[1], backgroundColor: colours[1] },
+    { label: `${interval} max`, data: band('max'), borderColor: colours[0], backgroundColor: `${colours[0]}33`, fill: '+1', pointRadius: 0 },
+    { label: `${interval} min`, data: band('min'), borderColor: colours[0], pointRadius: 0 },
+    { label: `${interval} average`, data: band('avg'), borderColor: colours[1], backgroundColor: colours[1], pointRadius: 0 },
   ];
   const points = raw ? raw.metrics : [];
   if (raw) datasets.push({ type: 'scatter', label: 'raw points', data: points.map((m) => ({ x: Date.parse(m.timestamp), y: m.metric_value })), borderColor: colours[3], backgroundColor: colours[3], pointRadius: 3 });
@@ -39,7 +47,7 @@ function draw({ aggregate, raw, unit, interval }) {
     ...points.map((m) => ({ kind: 'raw point', at: m.timestamp, value: fmt.number(m.metric_value, 6) }))];
   const { figure } = chartFigure(title, {
     type: 'line', data: { datasets },
-    options: { scales: { x: timeAxis(), y: valueAxis({ title: { display: true, text: unit } }) } },
+    options: { scales: { x: { ...timeAxis(), min: from, max: to }, y: valueAxis({ title: { display: true, text: unit } }) } },
   }, [{ label: 'what', cell: (r) => r.kind }, { label: 'time', cell: (r) => fmt.time(r.at) }, { label: 'value', cell: (r) => r.value }], rows);
   figure.dataset.rawPoints = String(points.length);
   figure.dataset.buckets = String(buckets.length);
