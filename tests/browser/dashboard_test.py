@@ -203,6 +203,7 @@ class Page:
 
     def shot(self, name):
         os.makedirs(self.shots, exist_ok=True)
+        self.js("window.scrollTo(0, 0)")
         self.driver.save_screenshot(os.path.join(self.shots, f"{name}.png"))
 
     def drain_console(self):
