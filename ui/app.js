@@ -2,17 +2,24 @@
 // refresh every 5 s of the view on screen. A key is kept (sessionStorage, this tab only) only after
 // the server accepted it as an admin key.
 import * as api from './api.js';
-import { el, note } from './dom.js';
-import { destroyAll } from './charts.js';
-import { errorText } from './panels.js';
-import * as overview from './overview.js';
+import {destroyAll} from './charts.js';
+import * as database from './database.js';
+import {el, note} from './dom.js';
+import * as feedback from './feedback.js';
 import * as jobs from './jobs.js';
 import * as metrics from './metrics.js';
-import * as feedback from './feedback.js';
-import * as database from './database.js';
 import * as operations from './operations.js';
+import * as overview from './overview.js';
+import {errorText} from './panels.js';
 
-const VIEWS = { overview, jobs, metrics, feedback, database, operations };
+const VIEWS = {
+  overview,
+  jobs,
+  metrics,
+  feedback,
+  database,
+  operations
+};
 const REFRESH_MS = 5000;
 const main = document.getElementById('view');
 const status = document.getElementById('key-status');
@@ -40,8 +47,10 @@ async function show(firstTime) {
   if (busy) return;
   const name = currentView();
   for (const link of document.querySelectorAll('.views a')) {
-    if (link.getAttribute('href') === `#${name}`) link.setAttribute('aria-current', 'page');
-    else link.removeAttribute('aria-current');
+    if (link.getAttribute('href') === `#${name}`)
+      link.setAttribute('aria-current', 'page');
+    else
+      link.removeAttribute('aria-current');
   }
   if (!api.storedKey()) {
     main.replaceChildren(note('Type the admin key above to see the figures.'));
@@ -56,7 +65,7 @@ async function show(firstTime) {
     }
     await VIEWS[name].render(main, firstTime);
   } catch (e) {
-    main.replaceChildren(el('p', { class: 'error-text' }, errorText(e)));
+    main.replaceChildren(el('p', {class: 'error-text'}, errorText(e)));
   } finally {
     busy = false;
     rendered(name);
@@ -101,7 +110,9 @@ async function start() {
   }
   if (api.storedKey()) say('Using the admin key kept in this tab.');
   await show(true);
-  setInterval(() => { if (document.visibilityState === 'visible') show(false); }, REFRESH_MS);
+  setInterval(() => {
+    if (document.visibilityState === 'visible') show(false);
+  }, REFRESH_MS);
 }
 
 start();

@@ -4,9 +4,7 @@ export function time(iso) {
   return `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
 }
 
-export function ageSeconds(iso, now = Date.now()) {
-  return (now - Date.parse(iso)) / 1000;
-}
+export function ageSeconds(iso, now = Date.now()) { return (now - Date.parse(iso)) / 1000; }
 
 export function duration(seconds) {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '—';
@@ -19,7 +17,8 @@ export function duration(seconds) {
 
 export function number(value, digits = 0) {
   if (value === null || value === undefined || !Number.isFinite(Number(value))) return '—';
-  return Number(value).toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+  return Number(value).toLocaleString(
+      'en-US', {maximumFractionDigits: digits, minimumFractionDigits: 0});
 }
 
 export function percent(ratio, digits = 1) {
@@ -32,6 +31,9 @@ export function bytes(n) {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let v = Number(n);
   let i = 0;
-  while (v >= 1024 && i < units.length - 1) { v /= 1024; i += 1; }
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i += 1;
+  }
   return `${v.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
 }

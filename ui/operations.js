@@ -2,9 +2,9 @@
 // 26 h is red), verify results, and buttons that ask for confirmation, then run a dry-run
 // retention, a backup or a verify and show the result.
 import * as api from './api.js';
-import { el, badge, table, note, panel } from './dom.js';
+import {badge, el, note, panel, table} from './dom.js';
 import * as fmt from './format.js';
-import { loadingPanel, errorText } from './panels.js';
+import {errorText, loadingPanel} from './panels.js';
 
 // Age targets in hours: [green up to, amber up to]; older is red.
 const BACKUP_TARGET = [24, 26];
@@ -22,11 +22,23 @@ function retention(data) {
   const newest = runs.find((r) => !r.dry_run);
   return [
     el('p', {}, 'Newest real run: ', ageBadge(newest && newest.finished_at, RETENTION_TARGET),
-      ` (target: green ≤ ${RETENTION_TARGET[0]} h, amber ≤ ${RETENTION_TARGET[1]} h, red older or none)`),
-    runs.length ? table([
-      { label: 'started', cell: (r) => fmt.time(r.started_at) }, { label: 'dry run', cell: (r) => (r.dry_run ? 'yes' : 'no') },
-      { label: 'tables', cell: (r) => (r.policies || []).map((p) => `${p.table}: ${p.archived} archived, ${p.deleted} deleted`).join('; ') },
-    ], runs, 'retention runs') : note('No retention run yet.'),
+       ` (target: green ≤ ${RETENTION_TARGET[0]} h, amber ≤ ${
+           RETENTION_TARGET[1]} h, red older or none)`),
+    runs.length ?
+        table(
+            [
+              {label: 'started', cell: (r) => fmt.time(r.started_at)},
+              {label: 'dry run', cell: (r) => (r.dry_run ? 'yes' : 'no')},
+              {
+                label: 'tables',
+                cell: (r) =>
+                    (r.policies || [])
+                        .map((p) => `${p.table}: ${p.archived} archived, ${p.deleted} deleted`)
+                        .join('; ')
+              },
+            ],
+            runs, 'retention runs') :
+        note('No retention run yet.'),
   ];
 }
 
@@ -35,51 +47,95 @@ function backups(data) {
   const newest = list.reduce((a, b) => (!a || b.finished_at > a.finished_at ? b : a), null);
   return [
     el('p', {}, 'Newest backup: ', ageBadge(newest && newest.finished_at, BACKUP_TARGET),
-      ` (target: green ≤ ${BACKUP_TARGET[0]} h, amber ≤ ${BACKUP_TARGET[1]} h, red older than ${BACKUP_TARGET[1]} h or none)`),
-    list.length ? table([
-      { label: 'finished', cell: (b) => fmt.time(b.finished_at) }, { label: 'kind', cell: (b) => b.kind },
-      { label: 'size', num: true, cell: (b) => fmt.bytes(b.bytes) }, { label: 'location', cell: (b) => b.location },
-      { label: 'verified', cell: (b) => (b.verified_at ? `${fmt.time(b.verified_at)}: ${b.verify_result}` : 'not verified') },
-    ], list, 'backups') : note('No backup yet.'),
+       ` (target: green ≤ ${BACKUP_TARGET[0]} h, amber ≤ ${BACKUP_TARGET[1]} h, red older than ${
+           BACKUP_TARGET[1]} h or none)`),
+    list.length ? table(
+                      [
+                        {label: 'finished', cell: (b) => fmt.time(b.finished_at)},
+                        {label: 'kind', cell: (b) => b.kind},
+                        {label: 'size', num: true, cell: (b) => fmt.bytes(b.bytes)},
+                        {label: 'location', cell: (b) => b.location},
+                        {
+                          label: 'verified',
+                          cell: (b) =>
+                              (b.verified_at ? `${fmt.time(b.verified_at)}: ${b.verify_result}` :
+                                               'not verified')
+                        },
+                      ],
+                      list, 'backups') :
+                  note('No backup yet.'),
   ];
 }
 
 // A button that first asks "really?", then calls `run()` and shows its result as text.
 function confirmedAction(label, question, route, run) {
-  const result = el('div', { 'aria-live': 'polite' });
+  const result = el('div', {'aria-live': 'polite'});
   const box = el('div', {});
-  const start = el('button', { type: 'button', class: 'primary', onclick: () => {
-    const yes = el('button', { type: 'button', class: 'primary', onclick: async () => {
-      box.replaceChildren(note('Running…'));
-      try {
-        const answer = await run();
-        result.replaceChildren(el('p', {}, `${label}: done.`), el('pre', {}, JSON.stringify(answer, null, 2)));
-      } catch (e) {
-        result.replaceChildren(el('p', { class: 'error-text' }, `${label}: ${errorText(e)}`));
-      }
-      box.replaceChildren(start);
-    } }, 'Yes, run it');
-    const no = el('button', { type: 'button', onclick: () => { box.replaceChildren(start); start.focus(); } }, 'Cancel');
-    box.replaceChildren(el('div', { class: 'confirm', role: 'group', 'aria-label': question }, el('span', {}, question), yes, no));
-    yes.focus();
-  } }, label);
+  const start =
+      el('button', {
+        type: 'button',
+        class: 'primary',
+        onclick: () => {
+          const yes =
+              el('button', {
+                type: 'button',
+                class: 'primary',
+                onclick: async () => {
+                  box.replaceChildren(note('Running…'));
+                  try {
+                    const answer = await run();
+                    result.replaceChildren(
+                        el('p', {}, `${label}: done.`),
+                        el('pre', {}, JSON.stringify(answer, null, 2)));
+                  } catch (e) {
+                    result.replaceChildren(
+                        el('p', {class: 'error-text'}, `${label}: ${errorText(e)}`));
+                  }
+                  box.replaceChildren(start);
+                }
+              },
+                 'Yes, run it');
+          const no =
+              el('button', {
+                type: 'button',
+                onclick: () => {
+                  box.replaceChildren(start);
+                  start.focus();
+                }
+              },
+                 'Cancel');
+          box.replaceChildren(
+              el('div', {class: 'confirm', role: 'group', 'aria-label': question},
+                 el('span', {}, question), yes, no));
+          yes.focus();
+        }
+      },
+         label);
   box.append(api.hasRoute(route) ? start : note(`${label}: not available on this server yet.`));
   return el('div', {}, box, result);
 }
 
 export async function render(container, firstTime) {
   if (!firstTime) return;
-  const actions = panel('Run now',
-    el('div', { class: 'actions' },
-      confirmedAction('Dry-run retention', 'Run retention as a dry run (nothing is deleted)?', '/api/v1/monitoring/retention/run',
-        () => api.post('/api/v1/monitoring/retention/run', { dry_run: true })),
-      confirmedAction('Back up now', 'Take a backup now?', '/api/v1/monitoring/backup/run',
-        () => api.post('/api/v1/monitoring/backup/run', {})),
-      confirmedAction('Verify newest backup', 'Verify the newest backup by a test restore?', '/api/v1/monitoring/backup/verify',
-        () => api.post('/api/v1/monitoring/backup/verify', {}))));
+  const actions = panel(
+      'Run now',
+      el('div', {class: 'actions'},
+         confirmedAction(
+             'Dry-run retention', 'Run retention as a dry run (nothing is deleted)?',
+             '/api/v1/monitoring/retention/run',
+             () => api.post('/api/v1/monitoring/retention/run', {dry_run: true})),
+         confirmedAction(
+             'Back up now', 'Take a backup now?', '/api/v1/monitoring/backup/run',
+             () => api.post('/api/v1/monitoring/backup/run', {})),
+         confirmedAction(
+             'Verify newest backup', 'Verify the newest backup by a test restore?',
+             '/api/v1/monitoring/backup/verify',
+             () => api.post('/api/v1/monitoring/backup/verify', {}))));
   actions.classList.add('wide');
-  container.replaceChildren(el('div', { class: 'grid' },
-    loadingPanel('Retention runs', () => api.get('/api/v1/monitoring/retention/runs?limit=20'), retention, true),
-    loadingPanel('Backups', () => api.get('/api/v1/monitoring/backup'), backups, true),
-    actions));
+  container.replaceChildren(el(
+      'div', {class: 'grid'},
+      loadingPanel(
+          'Retention runs', () => api.get('/api/v1/monitoring/retention/runs?limit=20'), retention,
+          true),
+      loadingPanel('Backups', () => api.get('/api/v1/monitoring/backup'), backups, true), actions));
 }

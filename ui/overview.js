@@ -2,21 +2,28 @@
 // or idle when there is nothing to judge yet) and the threshold it is judged against; the banner
 // on top is the worst of them. Request and error rates come from /metrics scraped on each refresh.
 import * as api from './api.js';
-import { el, badge, panel, note } from './dom.js';
+import {chartFigure, palette, timeAxis, valueAxis} from './charts.js';
+import {badge, el, note, panel} from './dom.js';
 import * as fmt from './format.js';
+import {errorText} from './panels.js';
 import * as prom from './prom.js';
-import { chartFigure, timeAxis, valueAxis, palette } from './charts.js';
-import { errorText } from './panels.js';
 
-const RANK = { idle: 0, green: 1, amber: 2, red: 3 };
+const RANK = {
+  idle: 0,
+  green: 1,
+  amber: 2,
+  red: 3
+};
 const scrapes = [];
 const hitHistory = [];  // {at, rates: {cache: ratio | null}}
 const MIN_LOOKUPS = 100;
 
 function card(title, state, value, threshold, extra) {
-  return el('section', { class: 'panel card', 'data-card': title, 'data-state': state, 'aria-label': title },
-    el('h2', {}, title, ' ', badge(state)), el('p', { class: 'card-value' }, value), extra,
-    el('p', { class: 'threshold' }, threshold));
+  return el(
+      'section',
+      {class: 'panel card', 'data-card': title, 'data-state': state, 'aria-label': title},
+      el('h2', {}, title, ' ', badge(state)), el('p', {class: 'card-value'}, value), extra,
+      el('p', {class: 'threshold'}, threshold));
 }
 
 function ladder(value, amberAt, redAt) {
@@ -27,34 +34,52 @@ function ladder(value, amberAt, redAt) {
 function databaseCards(ready, pool) {
   const cards = [];
   const primary = ready.database ? ready.database.primary : 'down';
-  cards.push(card('Primary database', primary === 'up' ? 'green' : 'red', primary, 'green when it answers, red when down'));
+  cards.push(card(
+      'Primary database', primary === 'up' ? 'green' : 'red', primary,
+      'green when it answers, red when down'));
   const replicas = (pool.hosts || []).filter((h) => h.role === 'replica');
-  if (replicas.length === 0) cards.push(card('Replicas', 'idle', 'none configured', 'lag green < 5 s, amber < 30 s, red ≥ 30 s or down'));
+  if (replicas.length === 0)
+    cards.push(card(
+        'Replicas', 'idle', 'none configured',
+        'lag green < 5 s, amber < 30 s, red ≥ 30 s or down'));
   for (const r of replicas) {
     const lag = r.replication_lag_s;
     const state = !r.healthy ? 'red' : ladder(lag ?? 0, 5, 30);
-    cards.push(card(`Replica ${r.host}`, state, r.healthy ? `lag ${fmt.number(lag, 1)} s` : 'down', 'lag green < 5 s, amber < 30 s, red ≥ 30 s or down'));
+    cards.push(card(
+        `Replica ${r.host}`, state, r.healthy ? `lag ${fmt.number(lag, 1)} s` : 'down',
+        'lag green < 5 s, amber < 30 s, red ≥ 30 s or down'));
   }
   for (const h of pool.hosts || []) {
     const ratio = h.max > 0 ? h.active / h.max : 0;
     const state = h.waiting > 0 ? (ratio >= 1 ? 'red' : 'amber') : ladder(ratio, 0.8, 1);
-    cards.push(card(`Pool ${h.role} ${h.host}`, state, `${h.active} in use of ${h.max}`,
-      'green < 80 % of max in use, amber ≥ 80 % or requests waiting, red at max with requests waiting',
-      el('p', {}, `${h.idle} idle, ${h.waiting} waiting, ${fmt.number(h.acquire_timeouts_total)} timeouts so far`)));
+    cards.push(card(
+        `Pool ${h.role} ${h.host}`, state, `${h.active} in use of ${h.max}`,
+        'green < 80 % of max in use, amber ≥ 80 % or requests waiting, red at max with requests waiting',
+        el('p', {},
+           `${h.idle} idle, ${h.waiting} waiting, ${
+               fmt.number(h.acquire_timeouts_total)} timeouts so far`)));
   }
   return cards;
 }
 
 function cacheCards(cache) {
   const redis = cache.redis ? cache.redis.state : 'disabled';
-  const redisState = { up: 'green', disabled: 'amber', down: 'red' }[redis] || 'red';
-  const cards = [card('Redis', redisState, redis, 'green up, amber disabled (no shared cache), red down')];
+  const redisState = {up: 'green', disabled: 'amber', down: 'red'}[redis] || 'red';
+  const cards =
+      [card('Redis', redisState, redis, 'green up, amber disabled (no shared cache), red down')];
   for (const [name, levels] of Object.entries(cache.caches || {})) {
     const l1 = levels.l1 || {};
     const lookups = (l1.hits || 0) + (l1.misses || 0);
-    const state = lookups < MIN_LOOKUPS || l1.hit_rate === null ? 'idle' : (l1.hit_rate >= 0.8 ? 'green' : l1.hit_rate >= 0.5 ? 'amber' : 'red');
-    cards.push(card(`Cache ${name}`, state, `L1 ${fmt.percent(l1.hit_rate)}, L2 ${fmt.percent(levels.l2 ? levels.l2.hit_rate : null)}`,
-      `L1 hit rate green ≥ 80 %, amber ≥ 50 %, red < 50 % (judged from ${MIN_LOOKUPS} lookups; ${fmt.number(lookups)} so far)`));
+    const state = lookups < MIN_LOOKUPS || l1.hit_rate === null ?
+        'idle' :
+        (l1.hit_rate >= 0.8     ? 'green' :
+             l1.hit_rate >= 0.5 ? 'amber' :
+                                  'red');
+    cards.push(card(
+        `Cache ${name}`, state,
+        `L1 ${fmt.percent(l1.hit_rate)}, L2 ${fmt.percent(levels.l2 ? levels.l2.hit_rate : null)}`,
+        `L1 hit rate green ≥ 80 %, amber ≥ 50 %, red < 50 % (judged from ${MIN_LOOKUPS} lookups; ${
+            fmt.number(lookups)} so far)`));
   }
   return cards;
 }
@@ -63,70 +88,109 @@ function metricsCards(samples) {
   const cards = [];
   const breakers = prom.breakerStates(samples);
   for (const [name, state] of Object.entries(breakers)) {
-    cards.push(card(`Breaker ${name}`, { closed: 'green', half_open: 'amber', open: 'red' }[state] || 'red', state,
-      'green closed, amber half open (probing), red open (calls refused)'));
+    cards.push(card(
+        `Breaker ${name}`, {closed: 'green', half_open: 'amber', open: 'red'}[state] || 'red',
+        state, 'green closed, amber half open (probing), red open (calls refused)'));
   }
   const rates = prom.requestRates(scrapes[scrapes.length - 2], scrapes[scrapes.length - 1]);
   if (!rates) {
-    cards.push(card('Request rate', 'idle', 'measuring…', 'needs two scrapes of /metrics (one refresh)'));
-    cards.push(card('Error rate', 'idle', 'measuring…', '5xx share: green < 1 %, amber < 5 %, red ≥ 5 %'));
+    cards.push(
+        card('Request rate', 'idle', 'measuring…', 'needs two scrapes of /metrics (one refresh)'));
+    cards.push(
+        card('Error rate', 'idle', 'measuring…', '5xx share: green < 1 %, amber < 5 %, red ≥ 5 %'));
     return cards;
   }
-  cards.push(card('Request rate', ladder(rates.refused_ratio, 0.01, 0.1), `${fmt.number(rates.requests_per_s, 1)} req/s`,
-    `refused (429) share ${fmt.percent(rates.refused_ratio)}: green < 1 %, amber < 10 %, red ≥ 10 %`));
-  cards.push(card('Error rate', ladder(rates.error_ratio, 0.01, 0.05), fmt.percent(rates.error_ratio, 2),
-    '5xx share of responses: green < 1 %, amber < 5 %, red ≥ 5 %'));
+  cards.push(card(
+      'Request rate', ladder(rates.refused_ratio, 0.01, 0.1),
+      `${fmt.number(rates.requests_per_s, 1)} req/s`,
+      `refused (429) share ${
+          fmt.percent(rates.refused_ratio)}: green < 1 %, amber < 10 %, red ≥ 10 %`));
+  cards.push(card(
+      'Error rate', ladder(rates.error_ratio, 0.01, 0.05), fmt.percent(rates.error_ratio, 2),
+      '5xx share of responses: green < 1 %, amber < 5 %, red ≥ 5 %'));
   return cards;
 }
 
 function hitRateChart() {
   const names = [...new Set(hitHistory.flatMap((h) => Object.keys(h.rates)))];
   const colours = palette();
-  const datasets = names.map((name, i) => ({
-    label: name, borderColor: colours[i % colours.length], backgroundColor: colours[i % colours.length],
-    data: hitHistory.filter((h) => h.rates[name] !== null && h.rates[name] !== undefined).map((h) => ({ x: h.at, y: h.rates[name] * 100 })),
-  }));
-  const rows = hitHistory.map((h) => ({ at: h.at, rates: h.rates }));
-  const columns = [{ label: 'time (UTC)', cell: (r) => new Date(r.at).toISOString().slice(11, 19) },
-    ...names.map((n) => ({ label: `${n} L1 %`, num: true, cell: (r) => fmt.percent(r.rates[n]) }))];
-  return chartFigure('L1 cache hit rate over time (this tab\'s refreshes)', {
-    type: 'line', data: { datasets },
-    options: { scales: { x: timeAxis(), y: valueAxis({ min: 0, max: 100, title: { display: true, text: '%' } }) } },
-  }, columns, rows).figure;
+  const datasets = names.map(
+      (name, i) => ({
+        label: name,
+        borderColor: colours[i % colours.length],
+        backgroundColor: colours[i % colours.length],
+        data: hitHistory.filter((h) => h.rates[name] !== null && h.rates[name] !== undefined)
+                  .map((h) => ({x: h.at, y: h.rates[name] * 100})),
+      }));
+  const rows = hitHistory.map((h) => ({at: h.at, rates: h.rates}));
+  const columns = [
+    {label: 'time (UTC)', cell: (r) => new Date(r.at).toISOString().slice(11, 19)},
+    ...names.map((n) => ({label: `${n} L1 %`, num: true, cell: (r) => fmt.percent(r.rates[n])}))
+  ];
+  return chartFigure(
+             'L1 cache hit rate over time (this tab\'s refreshes)', {
+               type: 'line',
+               data: {datasets},
+               options: {
+                 scales: {
+                   x: timeAxis(),
+                   y: valueAxis({min: 0, max: 100, title: {display: true, text: '%'}})
+                 }
+               },
+             },
+             columns, rows)
+      .figure;
 }
 
 // The worst state of the cards; a panel that could not load counts as red.
 function summary(cards, failed) {
   const judged = cards.map((c) => c.dataset.state).concat(failed.map(() => 'red'));
   const worst = judged.reduce((a, s) => (RANK[s] > RANK[a] ? s : a), 'green');
-  const bad = cards.filter((c) => c.dataset.state === 'red' || c.dataset.state === 'amber').map((c) => c.dataset.card)
-    .concat(failed.map((f) => f.getAttribute('aria-label')));
-  const text = worst === 'green' ? 'All green: every judged component is within its threshold.' : `${worst === 'red' ? 'Problem' : 'Warning'}: ${bad.join(', ')}`;
-  return el('p', { id: 'overview-summary', class: `summary state-${worst}`, 'data-state': worst, role: 'status' }, text);
+  const bad = cards.filter((c) => c.dataset.state === 'red' || c.dataset.state === 'amber')
+                  .map((c) => c.dataset.card)
+                  .concat(failed.map((f) => f.getAttribute('aria-label')));
+  const text = worst === 'green' ? 'All green: every judged component is within its threshold.' :
+                                   `${worst === 'red' ? 'Problem' : 'Warning'}: ${bad.join(', ')}`;
+  return el(
+      'p', {
+        id: 'overview-summary',
+        class: `summary state-${worst}`,
+        'data-state': worst,
+        role: 'status'
+      },
+      text);
 }
 
 export async function render(container) {
   const [ready, pool, cache, metricsText] = await Promise.all([
     api.open('/readyz'),
-    api.get('/api/v1/monitoring/database/pool').catch((e) => ({ error: e })),
-    api.get('/api/v1/monitoring/cache').catch((e) => ({ error: e })),
+    api.get('/api/v1/monitoring/database/pool').catch((e) => ({error: e})),
+    api.get('/api/v1/monitoring/cache').catch((e) => ({error: e})),
     api.open('/metrics'),
   ]);
   const now = Date.now();
-  scrapes.push({ at: now, samples: prom.parse(metricsText) });
+  scrapes.push({at: now, samples: prom.parse(metricsText)});
   if (scrapes.length > 2) scrapes.shift();
   const cards = [];
   const failed = [];
-  if (pool.error) failed.push(panel('Database pool', el('p', { class: 'error-text' }, errorText(pool.error))));
+  if (pool.error)
+    failed.push(panel('Database pool', el('p', {class: 'error-text'}, errorText(pool.error))));
   cards.push(...databaseCards(ready, pool.error ? {} : pool));
-  if (cache.error) failed.push(panel('Cache', el('p', { class: 'error-text' }, errorText(cache.error))));
+  if (cache.error)
+    failed.push(panel('Cache', el('p', {class: 'error-text'}, errorText(cache.error))));
   else {
     cards.push(...cacheCards(cache));
-    hitHistory.push({ at: now, rates: Object.fromEntries(Object.entries(cache.caches || {}).map(([n, l]) => [n, l.l1 ? l.l1.hit_rate : null])) });
+    hitHistory.push({
+      at: now,
+      rates: Object.fromEntries(
+          Object.entries(cache.caches || {}).map(([n, l]) => [n, l.l1 ? l.l1.hit_rate : null]))
+    });
     if (hitHistory.length > 120) hitHistory.shift();
   }
   cards.push(...metricsCards(scrapes[scrapes.length - 1].samples));
-  const chart = el('section', { class: 'panel wide', 'aria-label': 'Cache hit rate over time' }, hitRateChart());
-  container.replaceChildren(summary(cards, failed), el('div', { class: 'grid' }, cards, failed, chart),
-    note(`Updated ${fmt.time(new Date(now).toISOString())}; refreshed every 5 s.`));
+  const chart = el(
+      'section', {class: 'panel wide', 'aria-label': 'Cache hit rate over time'}, hitRateChart());
+  container.replaceChildren(
+      summary(cards, failed), el('div', {class: 'grid'}, cards, failed, chart),
+      note(`Updated ${fmt.time(new Date(now).toISOString())}; refreshed every 5 s.`));
 }

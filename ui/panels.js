@@ -1,7 +1,7 @@
 // A panel whose figures come from one or more admin routes: shows "loading", then the rendered
 // figures, "not available on this server yet" when a route does not exist, or the error's text.
-import { NotAvailable } from './api.js';
-import { el, note, panel, clear } from './dom.js';
+import {NotAvailable} from './api.js';
+import {clear, el, note, panel} from './dom.js';
 
 export const NOT_AVAILABLE = 'Not available on this server yet.';
 
@@ -18,11 +18,12 @@ export function loadingPanel(title, load, render, wide = false) {
   const section = panel(title, body);
   if (wide) section.classList.add('wide');
   load().then(
-    (data) => clear(body).append(...[render(data)].flat().filter(Boolean)),
-    (error) => {
-      const text = errorText(error);
-      clear(body).append(el('p', { class: text === NOT_AVAILABLE ? 'note not-available' : 'error-text' }, text));
-    },
+      (data) => clear(body).append(...[render(data)].flat().filter(Boolean)),
+      (error) => {
+        const text = errorText(error);
+        clear(body).append(
+            el('p', {class: text === NOT_AVAILABLE ? 'note not-available' : 'error-text'}, text));
+      },
   );
   return section;
 }

@@ -7,14 +7,16 @@ export function parse(text) {
     const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})?\s+(\S+)/.exec(line);
     if (!match) continue;
     const labels = {};
-    for (const pair of (match[2] || '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) labels[pair[1]] = pair[2];
-    samples.push({ name: match[1], labels, value: Number(match[3]) });
+    for (const pair of (match[2] || '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g))
+      labels[pair[1]] = pair[2];
+    samples.push({name: match[1], labels, value: Number(match[3])});
   }
   return samples;
 }
 
 export function sum(samples, name, filter = () => true) {
-  return samples.filter((s) => s.name === name && filter(s.labels)).reduce((a, s) => a + s.value, 0);
+  return samples.filter((s) => s.name === name && filter(s.labels))
+      .reduce((a, s) => a + s.value, 0);
 }
 
 // {requests_per_s, error_ratio, refused_ratio} between two scrapes {at (ms), samples}; null
@@ -39,7 +41,8 @@ export function requestRates(before, after) {
 export function breakerStates(samples) {
   const states = {};
   for (const s of samples) {
-    if (s.name === 'utxoiq_circuit_breaker_state' && s.value === 1) states[s.labels.breaker] = s.labels.state;
+    if (s.name === 'utxoiq_circuit_breaker_state' && s.value === 1)
+      states[s.labels.breaker] = s.labels.state;
   }
   return states;
 }
