@@ -17,9 +17,14 @@ function ageBadge(iso, [green, amber]) {
   return badge(state, `${fmt.duration(hours * 3600)} old`);
 }
 
+// A run or backup that ended well (`status` succeeded; one without a status has a finished_at).
+function finished(item) {
+  return Boolean(item.finished_at) && (!item.status || item.status === 'succeeded');
+}
+
 function retention(data) {
   const runs = data.runs || [];
-  const newest = runs.find((r) => !r.dry_run);
+  const newest = runs.find((r) => !r.dry_run && finished(r));
   return [
     el('p', {}, 'Newest real run: ', ageBadge(newest && newest.finished_at, RETENTION_TARGET),
        ` (target: green ≤ ${RETENTION_TARGET[0]} h, amber ≤ ${
@@ -29,6 +34,7 @@ function retention(data) {
             [
               {label: 'started', cell: (r) => fmt.time(r.started_at)},
               {label: 'dry run', cell: (r) => (r.dry_run ? 'yes' : 'no')},
+              {label: 'status', cell: (r) => r.status || '—'},
               {
                 label: 'tables',
                 cell: (r) =>
@@ -44,7 +50,8 @@ function retention(data) {
 
 function backups(data) {
   const list = data.backups || [];
-  const newest = list.reduce((a, b) => (!a || b.finished_at > a.finished_at ? b : a), null);
+  const newest =
+      list.filter(finished).reduce((a, b) => (!a || b.finished_at > a.finished_at ? b : a), null);
   return [
     el('p', {}, 'Newest backup: ', ageBadge(newest && newest.finished_at, BACKUP_TARGET),
        ` (target: green ≤ ${BACKUP_TARGET[0]} h, amber ≤ ${BACKUP_TARGET[1]} h, red older than ${
@@ -52,6 +59,7 @@ function backups(data) {
     list.length ? table(
                       [
                         {label: 'finished', cell: (b) => fmt.time(b.finished_at)},
+                        {label: 'status', cell: (b) => b.status || '—'},
                         {label: 'kind', cell: (b) => b.kind},
                         {label: 'size', num: true, cell: (b) => fmt.bytes(b.bytes)},
                         {label: 'location', cell: (b) => b.location},

@@ -31,24 +31,35 @@ function ladder(value, amberAt, redAt) {
   return value >= amberAt ? 'amber' : 'green';
 }
 
+const LAG_RULE = 'lag green < 5 s, amber < 30 s, red ≥ 30 s or down';
+const READY_RULE = 'as /readyz judges it: green up, amber lagging, red down';
+
+// Replicas as /readyz reports them ({host, state, lag_s}), else from the pool's replica hosts.
+function replicaCards(ready, pool) {
+  const reported = ((ready.database || {}).replicas || []).filter((r) => r && r.host);
+  if (reported.length) {
+    return reported.map(
+        (r) => card(
+            `Replica ${r.host}`, {up: 'green', lagging: 'amber'}[r.state] || 'red',
+            `${r.state}, lag ${fmt.number(r.lag_s, 1)} s`, READY_RULE));
+  }
+  const hosts = (pool.hosts || []).filter((h) => h.role === 'replica');
+  if (!hosts.length) return [card('Replicas', 'idle', 'none configured', LAG_RULE)];
+  return hosts.map((h) => {
+    const lag = h.replication_lag_s;
+    const state = !h.healthy ? 'red' : ladder(lag ?? 0, 5, 30);
+    return card(
+        `Replica ${h.host}`, state, h.healthy ? `lag ${fmt.number(lag, 1)} s` : 'down', LAG_RULE);
+  });
+}
+
 function databaseCards(ready, pool) {
   const cards = [];
   const primary = ready.database ? ready.database.primary : 'down';
   cards.push(card(
       'Primary database', primary === 'up' ? 'green' : 'red', primary,
       'green when it answers, red when down'));
-  const replicas = (pool.hosts || []).filter((h) => h.role === 'replica');
-  if (replicas.length === 0)
-    cards.push(card(
-        'Replicas', 'idle', 'none configured',
-        'lag green < 5 s, amber < 30 s, red ≥ 30 s or down'));
-  for (const r of replicas) {
-    const lag = r.replication_lag_s;
-    const state = !r.healthy ? 'red' : ladder(lag ?? 0, 5, 30);
-    cards.push(card(
-        `Replica ${r.host}`, state, r.healthy ? `lag ${fmt.number(lag, 1)} s` : 'down',
-        'lag green < 5 s, amber < 30 s, red ≥ 30 s or down'));
-  }
+  cards.push(...replicaCards(ready, pool));
   for (const h of pool.hosts || []) {
     const ratio = h.max > 0 ? h.active / h.max : 0;
     const state = h.waiting > 0 ? (ratio >= 1 ? 'red' : 'amber') : ladder(ratio, 0.8, 1);
