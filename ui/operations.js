@@ -123,27 +123,38 @@ function confirmedAction(label, question, route, run) {
   return el('div', {}, box, result);
 }
 
+// The two lists; drawn again after an action ran, so a new run or backup shows at once.
+function lists(box) {
+  box.replaceChildren(
+      loadingPanel(
+          'Retention runs', () => api.get('/api/v1/monitoring/retention/runs?limit=20'), retention,
+          true),
+      loadingPanel('Backups', () => api.get('/api/v1/monitoring/backup'), backups, true));
+}
+
 export async function render(container, firstTime) {
   if (!firstTime) return;
+  const listBox = el('div', {class: 'grid'});
+  const after = (run) => async () => {
+    const answer = await run();
+    lists(listBox);
+    return answer;
+  };
   const actions = panel(
       'Run now',
       el('div', {class: 'actions'},
          confirmedAction(
              'Dry-run retention', 'Run retention as a dry run (nothing is deleted)?',
              '/api/v1/monitoring/retention/run',
-             () => api.post('/api/v1/monitoring/retention/run', {dry_run: true})),
+             after(() => api.post('/api/v1/monitoring/retention/run', {dry_run: true}))),
          confirmedAction(
              'Back up now', 'Take a backup now?', '/api/v1/monitoring/backup/run',
-             () => api.post('/api/v1/monitoring/backup/run', {})),
+             after(() => api.post('/api/v1/monitoring/backup/run', {}))),
          confirmedAction(
              'Verify newest backup', 'Verify the newest backup by a test restore?',
              '/api/v1/monitoring/backup/verify',
-             () => api.post('/api/v1/monitoring/backup/verify', {}))));
+             after(() => api.post('/api/v1/monitoring/backup/verify', {})))));
   actions.classList.add('wide');
-  container.replaceChildren(el(
-      'div', {class: 'grid'},
-      loadingPanel(
-          'Retention runs', () => api.get('/api/v1/monitoring/retention/runs?limit=20'), retention,
-          true),
-      loadingPanel('Backups', () => api.get('/api/v1/monitoring/backup'), backups, true), actions));
+  lists(listBox);
+  container.replaceChildren(listBox, el('div', {class: 'grid ops-actions'}, actions));
 }
