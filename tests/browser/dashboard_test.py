@@ -361,25 +361,32 @@ def check_feedback_and_database(page):
     page.shot("5-database")
 
 
+# The operations' buttons and the route each needs; a missing route is said on the page.
+ACTIONS = (("Dry-run retention", "/api/v1/monitoring/retention/run", "Retention runs"),
+           ("Back up now", "/api/v1/monitoring/backup/run", "Backups"))
+
+
 def check_operations(page, routes):
-    """A route this server lacks says so; a dry-run retention asks first, then shows its result."""
+    """A panel whose route is missing says so; an action asks first, then shows its result."""
     from selenium.webdriver.common.by import By
     page.go("operations", "section[aria-label='Run now']")
     page.wait(lambda: "Loading" not in page.text("main"), "the operations panels")
     page.shot("6-operations")
-    retention = page.text("section[aria-label='Retention runs']")
-    if "/api/v1/monitoring/retention/runs" not in routes:
-        check("Not available on this server yet." in retention,
-              "the retention panel says its route is not available on this server yet")
-        return
-    find = page.driver.find_element
-    find(By.XPATH, "//button[normalize-space()='Dry-run retention']").click()
-    page.wait(lambda: page.js(JS_HAS, "[role=group][aria-label^='Run retention as a dry run']"),
-              "the confirmation")
-    find(By.XPATH, "//button[normalize-space()='Yes, run it']").click()
-    page.wait(lambda: "Dry-run retention: done." in page.text("section[aria-label='Run now']"),
-              "the dry run's result")
-    print("ok: a dry-run retention asks for confirmation, then shows its result")
+    for label, route, list_panel in ACTIONS:
+        if route not in routes:
+            check(f"{label}: not available on this server yet." in page.text("main"),
+                  f"{label}: the page says its route is not available on this server yet")
+            continue
+        find = page.driver.find_element
+        find(By.XPATH, f"//button[normalize-space()='{label}']").click()
+        page.wait(lambda: page.js(JS_HAS, "[role=group] button"), f"{label}: the confirmation")
+        find(By.XPATH, "//button[normalize-space()='Yes, run it']").click()
+        page.wait(lambda: f"{label}: done." in page.text("section[aria-label='Run now']"),
+                  f"{label}: its result", 90)
+        page.wait(lambda: page.js(JS_HAS, f"section[aria-label='{list_panel}'] table"),
+                  f"{label}: the new row in {list_panel}")
+        page.shot("6-operations-" + label.lower().replace(" ", "-"))
+        print(f"ok: {label} asks for confirmation, then shows its result and the new row")
 
 
 def check_layouts(page):
