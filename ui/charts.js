@@ -65,7 +65,8 @@ export function chartFigure(title, config, columns, rows) {
 }
 
 // A linear x axis of epoch milliseconds, labelled in UTC.
-export function timeAxis() {
+// `seconds`: label ticks HH:MM:SS (for the minutes a tab has been open), else MM-DD HH:MM.
+export function timeAxis(seconds = false) {
   const c = themeColours();
   return {
     type: 'linear',
@@ -73,7 +74,8 @@ export function timeAxis() {
     ticks: {
       color: c.fg,
       maxTicksLimit: 8,
-      callback: (value) => new Date(value).toISOString().slice(5, 16).replace('T', ' '),
+      callback: (value) => seconds ? new Date(value).toISOString().slice(11, 19) :
+                                     new Date(value).toISOString().slice(5, 16).replace('T', ' '),
     },
   };
 }

@@ -15,7 +15,9 @@ const RANK = {
   red: 3
 };
 const scrapes = [];
-const hitHistory = [];  // {at, rates: {cache: ratio | null}}
+// What this tab has seen on its refreshes: [{at, values: {series: number | null}}].
+const hitHistory = [];
+const requestHistory = [];
 const MIN_LOOKUPS = 100;
 
 function card(title, state, value, threshold, extra) {
@@ -95,7 +97,7 @@ function cacheCards(cache) {
   return cards;
 }
 
-function metricsCards(samples) {
+function metricsCards(samples, rates) {
   const cards = [];
   const breakers = prom.breakerStates(samples);
   for (const [name, state] of Object.entries(breakers)) {
@@ -103,7 +105,6 @@ function metricsCards(samples) {
         `Breaker ${name}`, {closed: 'green', half_open: 'amber', open: 'red'}[state] || 'red',
         state, 'green closed, amber half open (probing), red open (calls refused)'));
   }
-  const rates = prom.requestRates(scrapes[scrapes.length - 2], scrapes[scrapes.length - 1]);
   if (!rates) {
     cards.push(
         card('Request rate', 'idle', 'measuring…', 'needs two scrapes of /metrics (one refresh)'));
@@ -122,35 +123,34 @@ function metricsCards(samples) {
   return cards;
 }
 
-function hitRateChart() {
-  const names = [...new Set(hitHistory.flatMap((h) => Object.keys(h.rates)))];
+// A line per series of `history` ([{at, values: {series: number | null}}]), with its table.
+function historyChart(title, history, unit, yScale = {}) {
+  const names = [...new Set(history.flatMap((h) => Object.keys(h.values)))];
   const colours = palette();
-  const datasets = names.map(
-      (name, i) => ({
-        label: name,
-        borderColor: colours[i % colours.length],
-        backgroundColor: colours[i % colours.length],
-        data: hitHistory.filter((h) => h.rates[name] !== null && h.rates[name] !== undefined)
-                  .map((h) => ({x: h.at, y: h.rates[name] * 100})),
-      }));
-  const rows = hitHistory.map((h) => ({at: h.at, rates: h.rates}));
+  const present = (v) => v !== null && v !== undefined;
+  const datasets = names.map((name, i) => ({
+                               label: name,
+                               borderColor: colours[i % colours.length],
+                               backgroundColor: colours[i % colours.length],
+                               data: history.filter((h) => present(h.values[name]))
+                                         .map((h) => ({x: h.at, y: h.values[name]})),
+                             }));
   const columns = [
-    {label: 'time (UTC)', cell: (r) => new Date(r.at).toISOString().slice(11, 19)},
-    ...names.map((n) => ({label: `${n} L1 %`, num: true, cell: (r) => fmt.percent(r.rates[n])}))
+    {label: 'time (UTC)', cell: (h) => new Date(h.at).toISOString().slice(11, 19)},
+    ...names.map(
+        (n) => ({label: `${n} (${unit})`, num: true, cell: (h) => fmt.number(h.values[n], 2)}))
   ];
-  return chartFigure(
-             'L1 cache hit rate over time (this tab\'s refreshes)', {
-               type: 'line',
-               data: {datasets},
-               options: {
-                 scales: {
-                   x: timeAxis(),
-                   y: valueAxis({min: 0, max: 100, title: {display: true, text: '%'}})
-                 }
-               },
-             },
-             columns, rows)
-      .figure;
+  const options = {
+    scales: {x: timeAxis(true), y: valueAxis({title: {display: true, text: unit}, ...yScale})}
+  };
+  const figure =
+      chartFigure(title, {type: 'line', data: {datasets}, options}, columns, history).figure;
+  return el('section', {class: 'panel wide', 'aria-label': title}, figure);
+}
+
+function remember(history, entry) {
+  history.push(entry);
+  if (history.length > 120) history.shift();
 }
 
 // The worst state of the cards; a panel that could not load counts as red.
@@ -191,17 +191,23 @@ export async function render(container) {
     failed.push(panel('Cache', el('p', {class: 'error-text'}, errorText(cache.error))));
   else {
     cards.push(...cacheCards(cache));
-    hitHistory.push({
-      at: now,
-      rates: Object.fromEntries(
-          Object.entries(cache.caches || {}).map(([n, l]) => [n, l.l1 ? l.l1.hit_rate : null]))
-    });
-    if (hitHistory.length > 120) hitHistory.shift();
+    const percent = (l) => (l.l1 && l.l1.hit_rate !== null ? l.l1.hit_rate * 100 : null);
+    const values = Object.entries(cache.caches || {}).map(([n, l]) => [n, percent(l)]);
+    remember(hitHistory, {at: now, values: Object.fromEntries(values)});
   }
-  cards.push(...metricsCards(scrapes[scrapes.length - 1].samples));
-  const chart = el(
-      'section', {class: 'panel wide', 'aria-label': 'Cache hit rate over time'}, hitRateChart());
+  const rates = prom.requestRates(scrapes[scrapes.length - 2], scrapes[scrapes.length - 1]);
+  if (rates) {
+    const errors = rates.requests_per_s * rates.error_ratio;
+    remember(requestHistory, {at: now, values: {all: rates.requests_per_s, '5xx': errors}});
+  }
+  cards.push(...metricsCards(scrapes[scrapes.length - 1].samples, rates));
+  const charts = [
+    historyChart('L1 cache hit rate over time', hitHistory, '%', {min: 0, max: 100}),
+    historyChart('Responses per second over time', requestHistory, 'req/s', {beginAtZero: true}),
+  ];
   container.replaceChildren(
-      summary(cards, failed), el('div', {class: 'grid'}, cards, failed, chart),
-      note(`Updated ${fmt.time(new Date(now).toISOString())}; refreshed every 5 s.`));
+      summary(cards, failed), el('div', {class: 'grid'}, cards, failed, charts),
+      note(
+          `Updated ${fmt.time(new Date(now).toISOString())}; refreshed every 5 s; ` +
+          'the charts show what this tab has seen since it opened.'));
 }
