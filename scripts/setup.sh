@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs every Debian package utxoiq-store needs to build, run, test and benchmark (python3 is for
-# the benchmark scripts only), and the test-only OpenAPI 3.1 validator from npm (pinned in
-# tests/tools/openapi/package-lock.json; Debian has none that knows 3.1).
+# the benchmark scripts; libjs-chart.js is embedded in the dashboard; chromium, chromium-driver and
+# python3-selenium run its browser test; prometheus gives promtool for the alert rule tests), and the
+# test-only OpenAPI 3.1 validator from npm (pinned in tests/tools/openapi/package-lock.json; Debian
+# has none that knows 3.1).
 # Runs apt-get only when something is missing, so it is cheap to call before every build.
 set -euo pipefail
 
@@ -13,6 +15,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
   postgresql-15 postgresql-client-15 postgresql-15-hypopg redis-server wrk curl python3 nodejs
   prometheus
+  libjs-chart.js chromium chromium-driver python3-selenium
 )
 
 missing=()

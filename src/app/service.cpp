@@ -32,6 +32,7 @@
 #include "api/monitoring_database_routes.hpp"
 #include "api/openapi_routes.hpp"
 #include "api/rate_limit_middleware.hpp"
+#include "api/ui_routes.hpp"
 #include "app/exit_codes.hpp"
 #include "app/metrics_maintenance.hpp"
 #include "app/periodic_task.hpp"
@@ -238,6 +239,8 @@ struct Service::Impl {
     api::add_monitoring_cache_routes(router, {.caches = caches}, docs);
     api::add_monitoring_database_routes(router, {.hosts = {primary_host()}}, docs);
     api::add_retention_routes(router, retention.routes(), docs);
+    // The operations dashboard (open; its page sends the admin key to the routes above).
+    api::add_ui_routes(router, docs);
     // Lists the routes of the running server, so routes added anywhere above appear too.
     api::add_openapi_routes(router, {.routes = [this] { return server->router().routes(); }}, docs);
     return router;
