@@ -19,7 +19,7 @@ DatabaseTarget::DatabaseTarget(const DatabaseOptions& options) {
   embedded.data_dir = data_subdir(options, "postgres");
   // Another process of ours (a running `serve`) already runs this cluster: use it, leave it be.
   if (const int port = running_postmaster_port(embedded.data_dir); port != 0) {
-    url_ = embedded_url(port, embedded.database);
+    url_ = embedded_url(port, embedded.database, embedded.data_dir);
     attached_dir_ = embedded.data_dir;
     return;
   }
