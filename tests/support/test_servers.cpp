@@ -115,7 +115,8 @@ std::string TestServers::create_migrated_database() {
   if (state_->migrated_template.empty()) {
     const std::string url = create_database_from("");
     ops::migrate_up(url, ops::MigrationSet::embedded());
-    state_->migrated_template = url.substr(url.rfind('/') + 1);
+    const std::string tail = url.substr(url.rfind('/') + 1);  // "name?passfile=..."
+    state_->migrated_template = tail.substr(0, tail.find('?'));
   }
   return create_database_from(state_->migrated_template);
 }
