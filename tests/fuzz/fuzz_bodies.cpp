@@ -23,15 +23,33 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   const auto now = utxoiq::Timestamp{} + std::chrono::hours(24 * 365 * 56);
   switch (data[0] % 9) {
-    case 0: (void)domain::parse_rate_feedback(object); break;
-    case 1: (void)domain::parse_comment_feedback(object); break;
-    case 2: (void)domain::parse_flag_feedback(object); break;
-    case 3: (void)domain::parse_stats_batch(object); break;
-    case 4: (void)domain::parse_start_job(object); break;
-    case 5: (void)domain::parse_progress_update(object); break;
-    case 6: (void)domain::parse_fail_job(object); break;
-    case 7: (void)domain::parse_metric(object, now); break;
-    default: (void)domain::parse_metric_batch(object, now); break;
+    case 0:
+      (void)domain::parse_rate_feedback(object);
+      break;
+    case 1:
+      (void)domain::parse_comment_feedback(object);
+      break;
+    case 2:
+      (void)domain::parse_flag_feedback(object);
+      break;
+    case 3:
+      (void)domain::parse_stats_batch(object);
+      break;
+    case 4:
+      (void)domain::parse_start_job(object);
+      break;
+    case 5:
+      (void)domain::parse_progress_update(object);
+      break;
+    case 6:
+      (void)domain::parse_fail_job(object);
+      break;
+    case 7:
+      (void)domain::parse_metric(object, now);
+      break;
+    default:
+      (void)domain::parse_metric_batch(object, now);
+      break;
   }
   return 0;
 }

@@ -12,7 +12,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   for (const auto kind : {CursorKind::backfill_jobs, CursorKind::feedback, CursorKind::metrics}) {
     if (const auto cursor = utxoiq::domain::decode_cursor(text, kind)) {
-      const auto again = utxoiq::domain::decode_cursor(utxoiq::domain::encode_cursor(*cursor), kind);
+      const auto again =
+          utxoiq::domain::decode_cursor(utxoiq::domain::encode_cursor(*cursor), kind);
       if (!again) std::abort();
     }
   }
