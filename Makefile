@@ -5,7 +5,10 @@ ASAN_DIR   ?= build/asan
 JOBS       ?= $(shell nproc)
 ARGS       ?=
 
-.PHONY: setup configure build build-service run test test-sanitize bench format clean
+FUZZ_DIR   ?= build/fuzz
+FUZZ_SECONDS ?= 10
+
+.PHONY: setup configure build build-service run test test-sanitize fuzz-build test-fuzz bench format clean
 
 setup:
 	@bash scripts/setup.sh
@@ -31,6 +34,21 @@ test-sanitize: setup
 	@cmake -S . -B $(ASAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DUTXOIQ_WERROR=ON -DUTXOIQ_SANITIZE=ON >/dev/null
 	@cmake --build $(ASAN_DIR) -j $(JOBS)
 	cd $(ASAN_DIR) && ctest --output-on-failure -j $(JOBS) $(ARGS)
+
+# libFuzzer targets (clang, ASan, UBSan), only the layers they need.
+fuzz-build: setup
+	@CC=clang CXX=clang++ cmake -S . -B $(FUZZ_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DUTXOIQ_WERROR=ON -DUTXOIQ_TESTS=OFF -DUTXOIQ_FUZZ=ON >/dev/null
+	@cmake --build $(FUZZ_DIR) -j $(JOBS) --target fuzz_all
+
+# Each fuzz target for FUZZ_SECONDS on its seed corpus (CI: 9 targets x 10 s).
+test-fuzz: fuzz-build
+	@for target in $$(ls tests/fuzz/corpus); do \
+	  log=$(FUZZ_DIR)/$$target.log; \
+	  if ! UTXOIQ_FUZZ_DIR=$(FUZZ_DIR) bash tests/fuzz/run.sh $$target $(FUZZ_SECONDS) >$$log 2>&1; then \
+	    tail -40 $$log; echo "fuzz: $$target failed (input in $(FUZZ_DIR)/artifacts)"; exit 1; \
+	  fi; \
+	  echo "fuzz: $$target $$(grep -h 'stat::number_of_executed_units' $$log)"; \
+	done
 
 bench: build
 	bash bench/run.sh $(ARGS)

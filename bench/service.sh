@@ -1,7 +1,8 @@
 # Sourced by the load benchmarks: starts a Release build of the service on its own embedded
 # PostgreSQL and Redis in a fresh temporary directory, waits until it is ready, and stops it and
 # removes the directory when the script exits. Sets: work (the directory), port, base (the URL),
-# pid, pgport (the embedded PostgreSQL's port), UTXOIQ_BOOTSTRAP_ADMIN_KEY (the admin key).
+# pid, pgport (the embedded PostgreSQL's port), PGPASSFILE (its password, for psql),
+# UTXOIQ_BOOTSTRAP_ADMIN_KEY (the admin key).
 # UTXOIQ_SERVE_ARGS adds flags to `serve` for an experiment (e.g. "--no-redis").
 bin=${UTXOIQ_BIN:-$root/build/release/utxoiq-store}
 work=$(mktemp -d /tmp/utxoiq-bench.XXXXXX)
@@ -19,3 +20,5 @@ for _ in $(seq 1 120); do
 done
 base="http://127.0.0.1:$port"
 pgport=$(sed -n 4p "$work/var/postgres/postmaster.pid")
+# The embedded PostgreSQL wants its superuser's password over TCP; psql reads it from this file.
+export PGPASSFILE="$work/var/postgres/utxoiq_embedded.pgpass"

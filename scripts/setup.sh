@@ -16,6 +16,7 @@ PACKAGES=(
   postgresql-15 postgresql-client-15 postgresql-15-hypopg redis-server wrk curl python3 nodejs
   prometheus
   libjs-chart.js chromium chromium-driver python3-selenium
+  clang libclang-rt-14-dev
 )
 
 missing=()

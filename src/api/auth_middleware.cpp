@@ -32,15 +32,27 @@ std::optional<std::string_view> presented_api_key(const http::Request& request) 
   return std::nullopt;
 }
 
-http::Middleware make_auth_middleware(Authenticator& authenticator) {
-  return [&authenticator](http::Request& request, const http::Next& next) -> Task<http::Response> {
+http::Middleware make_auth_middleware(Authenticator& authenticator, FailedAuthLimiter* failures) {
+  return [&authenticator, failures](http::Request& request,
+                                    const http::Next& next) -> Task<http::Response> {
     if (request.route == nullptr || !request.route->options.min_role) {
       co_return co_await next(request);
     }
+    if (failures) {
+      if (const auto retry_after = failures->blocked(request.remote_address)) {
+        throw http::too_many_requests(*retry_after, "Too many failed authentications.");
+      }
+    }
     const auto key = presented_api_key(request);
-    if (!key) throw http::unauthorized();
+    if (!key) {
+      if (failures) failures->record_failure(request.remote_address);
+      throw http::unauthorized();
+    }
     auto principal = co_await authenticator.authenticate(*key);
-    if (!principal) throw http::unauthorized("The API key is not valid or has been revoked.");
+    if (!principal) {
+      if (failures) failures->record_failure(request.remote_address);
+      throw http::unauthorized("The API key is not valid or has been revoked.");
+    }
     if (!http::role_allows(principal->role, *request.route->options.min_role)) {
       throw http::forbidden();
     }

@@ -5,11 +5,17 @@
 // The members and their order are those of domain::to_json(MetricRecord); numbers are the
 // shortest text that reads back as the same double, always with a fraction or exponent (so a
 // typed client reads a float, as for every other response).
+#include <cstddef>
 #include <string>
 
 #include "store/metric_store.hpp"
 
 namespace utxoiq::api {
+
+// A page's text stops at the first point that reaches this size (10,000 points with 8 KiB of
+// metadata each would be 80 MiB built on the event loop); its next_cursor then continues after
+// that point, so a client reading every page still gets every point once.
+inline constexpr std::size_t kMaxMetricPageBytes = 4 * 1024 * 1024;
 
 std::string render_metric_page(const store::MetricPage& page);
 

@@ -84,8 +84,8 @@ class Fd {
 };
 
 // Runs in the forked child: only async-signal-safe calls from here to exec.
-[[noreturn]] void exec_child(const std::vector<char*>& argv, int in_fd, int out_fd,
-                             const char* working_dir, const Credentials* credentials,
+[[noreturn]] void exec_child(const std::vector<char*>& argv, char* const* envp, int in_fd,
+                             int out_fd, const char* working_dir, const Credentials* credentials,
                              int death_signal, pid_t parent, int pipe_fd) {
   // Own process group: a Ctrl-C at the terminal goes to us, and we stop the server in order.
   setpgid(0, 0);
@@ -113,7 +113,7 @@ class Fd {
   if (prctl(PR_SET_PDEATHSIG, death_signal) != 0) fail_in_child(pipe_fd, 5);
   // The parent may have died before prctl took effect; then nobody would ever stop us.
   if (getppid() != parent) _exit(127);
-  execv(argv[0], argv.data());
+  execve(argv[0], argv.data(), envp);
   fail_in_child(pipe_fd, 6);
 }
 
@@ -201,13 +201,18 @@ ChildProcess ChildProcess::spawn_on_this_thread(const ChildOptions& options) {
   for (const auto& arg : options.argv) argv.push_back(const_cast<char*>(arg.c_str()));
   argv.push_back(nullptr);
   const char* working_dir = options.working_dir.empty() ? nullptr : options.working_dir.c_str();
+  const std::vector<std::string> environment = child_environment(options.extra_environment);
+  std::vector<char*> envp;
+  for (const auto& entry : environment) envp.push_back(const_cast<char*>(entry.c_str()));
+  envp.push_back(nullptr);
 
   const pid_t parent = getpid();
   const pid_t pid = fork();
   if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
   if (pid == 0) {
-    exec_child(argv, in_fd.get(), out_fd.get(), working_dir, credentials ? &*credentials : nullptr,
-               options.parent_death_signal, parent, write_end.get());
+    exec_child(argv, envp.data(), in_fd.get(), out_fd.get(), working_dir,
+               credentials ? &*credentials : nullptr, options.parent_death_signal, parent,
+               write_end.get());
   }
   ChildProcess child(pid);
   write_end.close();
@@ -223,6 +228,19 @@ ChildProcess ChildProcess::spawn_on_this_thread(const ChildOptions& options) {
                              ": " + std::strerror(failure.error));
   }
   return child;
+}
+
+std::vector<std::string> child_environment(const std::vector<std::string>& extra) {
+  std::vector<std::string> kept;
+  for (char** entry = environ; *entry; ++entry) {
+    const std::string_view text(*entry);
+    const std::string_view name = text.substr(0, text.find('='));
+    if (name == "PATH" || name == "TZ" || name == "LANG" || name.starts_with("LC_")) {
+      kept.emplace_back(text);
+    }
+  }
+  kept.insert(kept.end(), extra.begin(), extra.end());
+  return kept;
 }
 
 ChildProcess::ChildProcess(ChildProcess&& other) noexcept

@@ -3,7 +3,8 @@
 // vector, optionally as another user, its output appended to a file, and tied to our life so that
 // a killed service or test binary never leaves a server behind. We write it on fork/exec instead of
 // Boost.Process because we need three things it does not give together: dropping to the `postgres`
-// user, PR_SET_PDEATHSIG, and only async-signal-safe work between fork and exec.
+// user, PR_SET_PDEATHSIG, and only async-signal-safe work between fork and exec. A child gets a
+// clean environment (child_environment), never ours.
 #include <sys/types.h>
 
 #include <chrono>
@@ -22,6 +23,9 @@ struct ChildOptions {
   // Sent to the child when the thread that started it dies (PR_SET_PDEATHSIG). Servers that can
   // shut down by themselves on a signal (SIGQUIT for postgres) should get that one.
   int parent_death_signal = 9;  // SIGKILL
+  // The child's whole environment beyond the few variables kept from ours (child_environment):
+  // secrets of ours (the bootstrap admin key, DATABASE_URL, ...) never reach a child.
+  std::vector<std::string> extra_environment;  // "NAME=value"
 };
 
 class ChildProcess {
@@ -60,6 +64,10 @@ class ChildProcess {
   pid_t pid_ = -1;
   std::optional<int> status_;
 };
+
+// What a child's environment is: PATH, TZ, LANG and LC_* of ours (a server needs no more),
+// then `extra` ("NAME=value").
+std::vector<std::string> child_environment(const std::vector<std::string>& extra);
 
 // The last `max_bytes` of what was written to `path` after byte `from_offset` (a log file's size
 // before the child started), for error messages that show why a server did not come up.

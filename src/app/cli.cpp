@@ -98,6 +98,19 @@ void add_serve_command(CLI::App& cli, ServeConfig& config, int& overflow) {
       ->check(CLI::Range(1, 1'000'000'000))
       ->capture_default_str();
   serve
+      ->add_option("--max-connections", config.max_connections,
+                   "Open HTTP connections at most; more are closed at once (0: from the "
+                   "descriptor limit, leaving room for the pools)")
+      ->envname("UTXOIQ_MAX_CONNECTIONS")
+      ->check(CLI::Range(0, 10'000'000))
+      ->capture_default_str();
+  serve
+      ->add_option("--auth-failure-limit", config.failed_auth_limit,
+                   "Failed authentications per minute from one address before 429")
+      ->envname("UTXOIQ_AUTH_FAILURE_LIMIT")
+      ->check(CLI::Range(1, 1'000'000'000))
+      ->capture_default_str();
+  serve
       ->add_option("--redis-key-prefix", config.redis_key_prefix,
                    "Prefix of every Redis key and channel (several deployments on one Redis)")
       ->envname("UTXOIQ_REDIS_KEY_PREFIX");
@@ -198,6 +211,12 @@ int run_cli(int argc, char** argv) {
     }
     if (const char* key = std::getenv("UTXOIQ_BOOTSTRAP_ADMIN_KEY")) {
       serve_config.bootstrap_admin_key = key;
+      if (serve_config.bootstrap_admin_key.size() < kMinBootstrapKeyLength) {
+        std::cerr << "utxoiq-store: UTXOIQ_BOOTSTRAP_ADMIN_KEY must be at least "
+                  << kMinBootstrapKeyLength << " characters (it has "
+                  << serve_config.bootstrap_admin_key.size() << "); refusing to start\n";
+        return kExitUsage;
+      }
     }
     return run_serve(serve_config);
   }

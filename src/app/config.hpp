@@ -64,6 +64,14 @@ struct ServeConfig {
   std::string redis_key_prefix;
   DatabaseBreakerSettings db_breaker;
   RetentionSettings retention;
+  // Hardening: open HTTP connections at most (--max-connections, UTXOIQ_MAX_CONNECTIONS); 0: the
+  // descriptor limit less what the pools and files need (serve_max_connections).
+  int max_connections = 0;
+  // Failed authentications per minute and client address before 429 (--auth-failure-limit).
+  int failed_auth_limit = 20;
 };
+
+// The bootstrap admin key must be at least this long (api.md): a short one could be guessed.
+inline constexpr std::size_t kMinBootstrapKeyLength = 32;
 
 }  // namespace utxoiq::app

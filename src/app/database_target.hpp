@@ -4,6 +4,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include "app/config.hpp"
 
@@ -36,6 +37,13 @@ class DatabaseTarget {
   std::unique_ptr<EmbeddedPostgres> embedded_;
   std::string attached_dir_;  // the embedded cluster another process runs, when we use that one
 };
+
+// For log lines: `url` with every credential gone, whatever its form. A URL (postgresql://,
+// redis://, ...) keeps only scheme, host(s), port and path: the userinfo (up to the LAST '@'
+// before the query, since passwords may hold '@', ':' and '/'), the query (password=, user=...)
+// and the fragment go. A keyword conninfo string keeps only host, hostaddr, port and dbname.
+// Anything it cannot read becomes "(unreadable connection string)".
+std::string redact_url(std::string_view url);
 
 // Absolute path of a sub-directory of the data directory ("var/postgres").
 std::string data_subdir(const DatabaseOptions& options, const std::string& name);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cassert>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -19,6 +20,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "app/embedded_secret.hpp"
 #include "app/free_port.hpp"
 
 namespace utxoiq::app {
@@ -29,6 +31,18 @@ using namespace std::chrono_literals;
 
 constexpr const char* kPortFile = "utxoiq_embedded.port";  // our own file; postgres ignores it
 constexpr const char* kLogFile = "postgres.log";
+constexpr const char* kSecretFile = "utxoiq_embedded.password";  // the superuser's password
+constexpr const char* kPassFile = "utxoiq_embedded.pgpass";      // the same, for libpq's passfile
+
+// Written at every start, so a cluster made by an older version (trust over TCP) is closed too.
+// The socket is in the data dir (mode 0700): only the server's user and root reach it, so trust
+// there is safe and lets us set the password. TCP needs the password (a local user without it
+// is refused).
+constexpr const char* kHbaConf =
+    "# Written by utxoiq-store at every start; edits are lost.\n"
+    "local all all trust\n"
+    "host all all 127.0.0.1/32 scram-sha-256\n"
+    "host all all ::1/128 scram-sha-256\n";
 
 bool running_as_root() {
   return geteuid() == 0;
@@ -149,6 +163,22 @@ std::string keyword_conninfo(int port, const std::string& database) {
          " connect_timeout=5 sslmode=disable";
 }
 
+// A conninfo value in single quotes, so a data dir with spaces or quotes stays one value.
+std::string quoted(const std::string& value) {
+  std::string out = "'";
+  for (const char c : value) {
+    if (c == '\'' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "'";
+}
+
+// Through the Unix socket in the data dir, where trust applies: for our own administration.
+std::string socket_conninfo(const std::string& data_dir, int port, const std::string& database) {
+  return "host=" + quoted(data_dir) + " port=" + std::to_string(port) +
+         " user=postgres dbname=" + quoted(database) + " connect_timeout=5";
+}
+
 struct PgConnDeleter {
   void operator()(PGconn* connection) const { PQfinish(connection); }
 };
@@ -184,8 +214,13 @@ int running_postmaster_port(const std::string& data_dir) {
   return PQping(keyword_conninfo(port, "postgres").c_str()) == PQPING_OK ? port : 0;
 }
 
-std::string embedded_url(int port, std::string_view database) {
-  return "postgresql://postgres@127.0.0.1:" + std::to_string(port) + "/" + std::string(database);
+std::string embedded_url(int port, std::string_view database, const std::string& data_dir) {
+  return "postgresql://postgres@127.0.0.1:" + std::to_string(port) + "/" + std::string(database) +
+         "?passfile=" + percent_encode(embedded_passfile(data_dir));
+}
+
+std::string embedded_passfile(const std::string& data_dir) {
+  return data_dir + "/" + kPassFile;
 }
 
 EmbeddedPostgres::EmbeddedPostgres(EmbeddedPostgresOptions options) : options_(std::move(options)) {
@@ -208,7 +243,7 @@ std::string EmbeddedPostgres::url() const {
 }
 
 std::string EmbeddedPostgres::url(std::string_view database) const {
-  return embedded_url(port_, database);
+  return embedded_url(port_, database, options_.data_dir);
 }
 
 std::string EmbeddedPostgres::log_path() const {
@@ -228,6 +263,7 @@ void EmbeddedPostgres::start() {
   ensure_cluster();
   prepare_data_dir();
   spawn_and_wait();
+  set_superuser_password();
   create_database();
 }
 
@@ -268,7 +304,7 @@ void EmbeddedPostgres::ensure_cluster() {
                                 "-A",
                                 "trust"};
   if (!options_.durable) argv.push_back("--no-sync");
-  ChildOptions child{argv, user, log, partial.string()};
+  ChildOptions child{argv, user, log, partial.string(), SIGKILL, {}};
   std::optional<int> status;
   try {
     ChildProcess initdb = ChildProcess::spawn(child);
@@ -302,12 +338,46 @@ void EmbeddedPostgres::prepare_data_dir() {
   // postgres refuses a data dir others can read.
   fs::permissions(data_dir, fs::perms::owner_all, fs::perm_options::replace);
   remove_stale_locks(data_dir);
+  write_access_files();
 
   const std::string socket = data_dir.string() + "/.s.PGSQL.65535";
   if (socket.size() >= sizeof(sockaddr_un::sun_path)) {
     throw std::runtime_error("embedded PostgreSQL: data dir path " + data_dir.string() +
                              " is too long for its Unix socket (limit " +
                              std::to_string(sizeof(sockaddr_un::sun_path) - 1) + " bytes)");
+  }
+}
+
+// pg_hba.conf, the password and the passfile, owned by the server's user (mode 0600).
+void EmbeddedPostgres::write_access_files() {
+  std::optional<FileOwner> owner;
+  if (const std::string user = child_user(options_); !user.empty()) {
+    const SystemUser system = lookup_system_user(user);
+    owner = FileOwner{system.uid, system.gid};
+  }
+  const std::string dir = options_.data_dir + "/";
+  write_private_file(dir + "pg_hba.conf", kHbaConf, owner);
+  password_ = read_or_create_secret(dir + kSecretFile, owner);
+  write_private_file(dir + kPassFile, "*:*:*:postgres:" + password_ + "\n", owner);
+}
+
+// The superuser's password, sent as a SCRAM verifier (never in clear text) over the socket.
+void EmbeddedPostgres::set_superuser_password() {
+  Connection admin(PQconnectdb(socket_conninfo(options_.data_dir, port_, "postgres").c_str()));
+  if (PQstatus(admin.get()) != CONNECTION_OK) {
+    throw std::runtime_error("embedded PostgreSQL: cannot connect through its socket: " +
+                             std::string(PQerrorMessage(admin.get())));
+  }
+  assert(!password_.empty());
+  char* verifier =
+      PQencryptPasswordConn(admin.get(), password_.c_str(), "postgres", "scram-sha-256");
+  if (!verifier) throw std::runtime_error("embedded PostgreSQL: cannot hash the password");
+  const std::string sql = "ALTER ROLE postgres PASSWORD '" + std::string(verifier) + "'";
+  PQfreemem(verifier);
+  Result altered(PQexec(admin.get(), sql.c_str()));
+  if (PQresultStatus(altered.get()) != PGRES_COMMAND_OK) {
+    throw std::runtime_error("embedded PostgreSQL: cannot set the password: " +
+                             std::string(PQresultErrorMessage(altered.get())));
   }
 }
 
@@ -325,7 +395,11 @@ void EmbeddedPostgres::spawn_and_wait() {
                                 "-k",
                                 options_.data_dir};
   std::vector<std::pair<std::string, std::string>> settings{
-      {"shared_buffers", "128MB"}, {"max_connections", "200"}, {"logging_collector", "off"}};
+      {"shared_buffers", "128MB"},
+      {"max_connections", "200"},
+      {"logging_collector", "off"},
+      {"unix_socket_permissions", "0700"},
+      {"password_encryption", "scram-sha-256"}};
   if (!options_.durable) {
     settings.insert(settings.end(), {{"fsync", "off"}, {"full_page_writes", "off"}});
   }
@@ -335,7 +409,7 @@ void EmbeddedPostgres::spawn_and_wait() {
     argv.push_back(name + "=" + value);
   }
   // SIGQUIT on our death: immediate shutdown, so the postmaster takes its backends along.
-  const ChildOptions child{argv, child_user(options_), log_path(), options_.data_dir, SIGQUIT};
+  const ChildOptions child{argv, child_user(options_), log_path(), options_.data_dir, SIGQUIT, {}};
   const std::string conninfo = keyword_conninfo(port_, "postgres");
 
   const auto deadline = std::chrono::steady_clock::now() + options_.start_timeout;
@@ -383,7 +457,7 @@ void EmbeddedPostgres::spawn_and_wait() {
 
 void EmbeddedPostgres::create_database() {
   if (options_.database.empty() || options_.database == "postgres") return;
-  Connection admin(PQconnectdb(keyword_conninfo(port_, "postgres").c_str()));
+  Connection admin(PQconnectdb(socket_conninfo(options_.data_dir, port_, "postgres").c_str()));
   if (PQstatus(admin.get()) != CONNECTION_OK) {
     throw std::runtime_error("embedded PostgreSQL: cannot connect to create the database: " +
                              std::string(PQerrorMessage(admin.get())));

@@ -4,6 +4,10 @@
 // socket in the data directory, the application database created, fast shutdown on stop. When we
 // are root the cluster belongs to, and the server runs as, the `postgres` system user, because
 // PostgreSQL refuses to run as root.
+//
+// Closed to other local users: TCP needs the superuser's password (scram-sha-256), generated once
+// into a 0600 file of the data dir and given to libpq as `passfile` in url(), so no URL or log
+// line ever holds it; the Unix socket sits in the 0700 data dir, where only we (and root) reach.
 #include <chrono>
 #include <string>
 #include <string_view>
@@ -51,7 +55,7 @@ class EmbeddedPostgres {
   bool running();
 
   int port() const { return port_; }  // 0 before the first start
-  // postgresql://postgres@127.0.0.1:PORT/<options.database>
+  // postgresql://postgres@127.0.0.1:PORT/<options.database>?passfile=<data dir>/...pgpass
   std::string url() const;
   std::string url(std::string_view database) const;
   const std::string& data_dir() const { return options_.data_dir; }  // absolute; also socket dir
@@ -61,18 +65,23 @@ class EmbeddedPostgres {
  private:
   void ensure_cluster();
   void prepare_data_dir();
+  void write_access_files();
   void spawn_and_wait();
+  void set_superuser_password();
   void create_database();
 
   EmbeddedPostgresOptions options_;
   int port_ = 0;
+  std::string password_;
   ChildProcess postmaster_;
 };
 
 // The port of a postmaster that already serves this data directory and accepts connections (a
 // `serve` running while `migrate status` is asked), or 0 when there is none.
 int running_postmaster_port(const std::string& data_dir);
-// postgresql://postgres@127.0.0.1:PORT/DATABASE
-std::string embedded_url(int port, std::string_view database);
+// postgresql://postgres@127.0.0.1:PORT/DATABASE?passfile=... for the cluster in `data_dir`.
+std::string embedded_url(int port, std::string_view database, const std::string& data_dir);
+// The pgpass file of the cluster in `data_dir` (mode 0600), for psql: PGPASSFILE=...
+std::string embedded_passfile(const std::string& data_dir);
 
 }  // namespace utxoiq::app

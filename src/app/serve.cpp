@@ -25,7 +25,7 @@ std::unique_ptr<EmbeddedRedis> start_embedded_redis(const ServeConfig& config) {
   auto redis = std::make_unique<EmbeddedRedis>(options);
   try {
     redis->start();
-    obs::log_info("embedded redis-server started", {{"url", redis->url()}});
+    obs::log_info("embedded redis-server started", {{"url", redact_url(redis->url())}});
     return redis;
   } catch (const std::exception& e) {
     obs::log_warn("embedded redis-server did not start; running without Redis",

@@ -3,6 +3,7 @@
 // the shutdown grace), stop the monitors, close the pool.
 #include "app/service.hpp"
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -10,6 +11,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <cassert>
 #include <charconv>
 #include <future>
 #include <iostream>
@@ -24,8 +26,10 @@
 #include "api/cached_feedback_stats.hpp"
 #include "api/cached_metric_bodies.hpp"
 #include "api/database_errors.hpp"
+#include "api/failed_auth_limiter.hpp"
 #include "api/feedback_routes.hpp"
 #include "api/health_routes.hpp"
+#include "api/heavy_request_limit.hpp"
 #include "api/metric_bodies.hpp"
 #include "api/metric_routes.hpp"
 #include "api/monitoring_cache_routes.hpp"
@@ -132,6 +136,13 @@ pg::PoolOptions pool_options(const ServeConfig& config, const std::string& url,
   return options;
 }
 
+// Hardening: the connection cap, from the descriptor limit when not given. Reserved: twice the
+// pool (connections being replaced), Redis, logs, the listener and a margin for reconnects.
+std::size_t serve_max_connections(const ServeConfig& config) {
+  if (config.max_connections > 0) return static_cast<std::size_t>(config.max_connections);
+  return http::default_max_connections(2 * static_cast<std::size_t>(config.pool.max_size) + 256);
+}
+
 std::chrono::milliseconds seconds_to_ms(double seconds) {
   return std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
 }
@@ -176,6 +187,9 @@ struct Service::Impl {
   store::PgFeedback feedback{pool};
   store::PgApiKeys api_keys{pool};
   api::Authenticator authenticator{api_keys};
+  // 429 per client address after repeated 401s.
+  api::FailedAuthLimiter failed_auth{
+      {.limit = static_cast<std::size_t>(std::max(1, config.failed_auth_limit))}};
   PeriodicTask key_refresh{io.get_executor(), "api key refresh", kKeyRefreshInterval,
                            [this] { return authenticator.refresh(); }};
   PeriodicTask key_usage_flush{io.get_executor(), "api key last_used_at flush", kKeyRefreshInterval,
@@ -250,8 +264,17 @@ struct Service::Impl {
   // before the first request is served.
   Task<void> start_authentication() {
     if (!config.bootstrap_admin_key.empty()) {
-      co_await api_keys.ensure_admin(domain::api_key_hash(config.bootstrap_admin_key),
-                                     "bootstrap (UTXOIQ_BOOTSTRAP_ADMIN_KEY)");
+      // Created only when no key has its hash; a revoked one stays revoked (api.md).
+      assert(config.bootstrap_admin_key.size() >= kMinBootstrapKeyLength);
+      const auto bootstrap =
+          co_await api_keys.ensure_admin(domain::api_key_hash(config.bootstrap_admin_key),
+                                         "bootstrap (UTXOIQ_BOOTSTRAP_ADMIN_KEY)");
+      if (bootstrap == store::BootstrapKey::revoked) {
+        obs::log_warn(
+            "UTXOIQ_BOOTSTRAP_ADMIN_KEY was revoked; it stays revoked and the service "
+            "starts without it",
+            {});
+      }
     }
     co_await authenticator.refresh();
     key_refresh.start();
@@ -287,11 +310,16 @@ struct Service::Impl {
     retention.start();
     scheduler.start();
 
-    server.emplace(io, make_router(), http::ServerOptions{.host = host, .port = port});
+    server.emplace(
+        io, make_router(),
+        http::ServerOptions{
+            .host = host, .port = port, .max_connections = serve_max_connections(config)});
     server->map_exceptions(api::map_database_error);
-    server->use(api::make_auth_middleware(authenticator));
+    server->use(api::make_auth_middleware(authenticator, &failed_auth));
     // AFTER the auth middleware: it reads request.principal.
     server->use(api::rate_limit_middleware(limiter));
+    // Hardening: heavy requests (batch ingest, large pages) of one key at most 2 at a time.
+    server->use(api::heavy_request_limit({.heavy_routes = {"metrics_batch"}}));
     server->start();
     obs::log_info("serving", {{"address", host}, {"port", static_cast<int>(server->bound_port())}});
     if (on_serving) on_serving();

@@ -2,10 +2,14 @@
 // pipeline (request id, access log, metrics, middleware, handler) and graceful shutdown.
 #include "http/server.hpp"
 
+#include <sys/resource.h>
+
+#include <cassert>
 #include <chrono>
 #include <exception>
 #include <limits>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 #include <vector>
@@ -86,6 +90,13 @@ std::string_view encoded_path_of(std::string_view target) {
 
 }  // namespace
 
+std::size_t default_max_connections(std::size_t reserved) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return 65536;
+  const auto available = static_cast<std::size_t>(limit.rlim_cur);
+  return available > reserved + 16 ? available - reserved : 16;
+}
+
 ListenError::ListenError(const std::string& host, std::uint16_t port, std::error_code error)
     : std::runtime_error("cannot listen on " + host + ":" + std::to_string(port) + ": " +
                          error.message()),
@@ -100,12 +111,34 @@ struct Connection {
   bool idle = true;  // waiting for the first byte of a request
 };
 
+// One request on a connection, from the first byte of its header to its response.
+struct Exchange {
+  Exchange(Connection& conn, beast::flat_buffer& buf, const std::string& remote)
+      : connection(conn), buffer(buf) {
+    request.remote_address = remote;
+  }
+  Connection& connection;
+  beast::flat_buffer& buffer;
+  bhttp::request_parser<bhttp::string_body> parser;
+  Request request;
+  Clock::time_point start = Clock::now();
+  unsigned version = 11;
+  bool client_keep_alive = false;
+  bool body_done = false;    // the request was read whole: the connection may carry another
+  bool client_gone = false;  // the client closed while we read: nobody to answer
+};
+
 struct Server::Impl : std::enable_shared_from_this<Impl> {
   Impl(asio::io_context& io_context, Router routes, ServerOptions server_options)
       : io(io_context),
         router(std::move(routes)),
         options(std::move(server_options)),
         metrics(options.metrics ? *options.metrics : obs::default_registry()),
+        refused_connections(
+            (options.metrics ? *options.metrics : obs::default_registry())
+                .counter("http_connections_refused_total",
+                         "Connections closed at accept because max_connections were open")
+                .get()),
         drained(io_context) {}
 
   asio::io_context& io;
@@ -116,11 +149,15 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
   // chain[i] runs middleware[i] with chain[i + 1] as its next; the last one runs the handler.
   std::vector<Next> chain;
   HttpMetrics metrics;
+  obs::Counter& refused_connections;
+  std::size_t accepted = 0;  // connections accepted and not yet closed (counted at accept)
   std::unique_ptr<tcp::acceptor> acceptor;
   std::uint16_t port = 0;
   bool started = false;
   bool stopping = false;
   std::unordered_set<Connection*> connections;
+  // The requests of the connection loop now in their pipeline, for the stage that reads the body.
+  std::unordered_map<const Request*, Exchange*> exchanges;
   // Woken (cancelled) when the last connection closes during a shutdown.
   asio::steady_timer drained;
 
@@ -129,6 +166,14 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
   asio::awaitable<void> accept_loop();
   asio::awaitable<void> session(tcp::socket socket);
   asio::awaitable<void> serve(Connection& connection, const std::string& remote);
+  asio::awaitable<bool> wait_for_request(Connection& connection, beast::flat_buffer& buffer,
+                                         bool first);
+  asio::awaitable<bool> read_header(Exchange& exchange, std::optional<Problem>& problem);
+  std::optional<Problem> route(Exchange& exchange);
+  asio::awaitable<Response> run_pipeline(Exchange& exchange);
+  asio::awaitable<void> read_body(Exchange& exchange);
+  asio::awaitable<void> respond(Exchange& exchange, Response& response, bool keep_alive);
+  asio::awaitable<void> respond_and_close(Exchange& exchange, Response& response);
   Task<Response> run_stage(std::size_t index, Request& request);
   Task<Response> dispatch(Request& request);
   asio::awaitable<std::size_t> write(Connection& connection, const Request& request,
@@ -189,7 +234,13 @@ Task<Response> Server::Impl::run_stage(std::size_t index, Request& request) {
 }
 
 Task<Response> Server::Impl::dispatch(Request& request) {
-  if (request.route != nullptr) co_return co_await request.route->handler(request);
+  if (request.route != nullptr) {
+    // A request of the connection loop (tests of middleware call the chain without one).
+    if (const auto it = exchanges.find(&request); it != exchanges.end()) {
+      co_await read_body(*it->second);
+    }
+    co_return co_await request.route->handler(request);
+  }
   if (!request.allowed_methods.empty()) throw method_not_allowed(request.allowed_methods);
   throw not_found("No resource at this path.");
 }
@@ -208,6 +259,12 @@ asio::awaitable<void> Server::Impl::accept_loop() {
       continue;
     }
     beast::error_code ignored;
+    if (options.max_connections != 0 && accepted >= options.max_connections) {
+      socket.close(ignored);
+      refused_connections.inc();
+      continue;
+    }
+    ++accepted;
     socket.set_option(tcp::no_delay(true), ignored);
     asio::co_spawn(io, session(std::move(socket)), asio::detached);
   }
@@ -233,132 +290,171 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket) {
   connection.stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
   connection.stream.socket().close(ignored);
   connections.erase(&connection);
+  assert(accepted > 0);
+  --accepted;
   metrics.open_connections().dec();
   if (stopping && connections.empty()) drained.cancel();
 }
 
+// The connection loop: wait for a request, read its header, route it, run the pipeline (whose
+// last stage reads the body, so authentication and rate limits are decided on the header alone,
+// before any body byte is read or 100 Continue sent), respond. Every refusal goes through
+// respond_and_close; a connection goes on only when its request was read whole.
 asio::awaitable<void> Server::Impl::serve(Connection& connection, const std::string& remote) {
   beast::flat_buffer buffer;
-  auto& stream = connection.stream;
+  bool first = true;
   while (!stopping) {
-    // Wait for the next request, unless a pipelined one is already buffered.
-    if (buffer.size() == 0) {
-      connection.idle = true;
-      stream.expires_after(options.idle_timeout);
-      auto [ec, n] = co_await stream.async_read_some(buffer.prepare(kReadChunk), kUseTuple);
-      connection.idle = false;
-      if (ec) co_return;  // closed, idle timeout, or shut down
-      buffer.commit(n);
-    }
-    connection.idle = false;
-
-    bhttp::request_parser<bhttp::string_body> parser;
-    parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
-    parser.body_limit(std::numeric_limits<std::uint64_t>::max());  // set per route below
-    stream.expires_after(options.header_timeout);
-    auto [header_ec, header_bytes] =
-        co_await bhttp::async_read_header(stream, buffer, parser, kUseTuple);
-    const auto start = Clock::now();
-    Request request;
-    request.remote_address = remote;
-    if (header_ec) {
-      if (is_disconnect(header_ec)) co_return;
-      request.method = Method::other;
-      request.request_id = new_request_id();
-      Response response = problem_response(header_ec == bhttp::error::header_limit
-                                               ? request_header_too_large()
-                                               : bad_request("The request is not valid HTTP/1.1."));
-      const auto bytes = co_await write(connection, request, response, 11, false);
-      finish(request, response.status, start, bytes);
-      co_await linger_close(connection);
+    if (!co_await wait_for_request(connection, buffer, first)) co_return;
+    first = false;
+    Exchange exchange(connection, buffer, remote);
+    std::optional<Problem> problem;
+    if (!co_await read_header(exchange, problem)) co_return;
+    if (!problem) problem = route(exchange);
+    if (problem) {
+      Response response = problem_response(*problem);
+      co_await respond_and_close(exchange, response);
       co_return;
     }
-
-    auto& header = parser.get();
-    request.method = to_method(header.method());
-    {
-      const auto id = header.find("X-Request-Id");
-      request.request_id = resolve_request_id(
-          id == header.end() ? std::nullopt : std::optional<std::string_view>(id->value()));
-    }
-    request.headers.reserve(std::distance(header.begin(), header.end()));
-    for (const auto& field : header) {
-      request.headers.add(std::string(field.name_string()), std::string(field.value()));
-    }
-    const unsigned version = header.version();
-    const bool client_keep_alive = header.keep_alive();
-
-    // An unusable target: answer 400 and close, without reading the body.
-    const std::string_view target = header.target();
-    std::optional<Problem> bad_target;
-    try {
-      set_target(request, target);
-    } catch (const Problem& problem) {
-      bad_target = problem;
-    }
-    if (bad_target) {
-      request.path = std::string(encoded_path_of(target));
-      Response response = problem_response(*bad_target);
-      const auto bytes = co_await write(connection, request, response, version, false);
-      finish(request, response.status, start, bytes);
-      co_await linger_close(connection);
+    Response response = co_await run_pipeline(exchange);
+    if (exchange.client_gone) co_return;
+    if (!exchange.body_done || !exchange.client_keep_alive || stopping) {
+      co_await respond_and_close(exchange, response);
       co_return;
     }
-    RouteMatch match = router.match(request.method, encoded_path_of(target));
-    request.route = match.route;
-    if (match.route != nullptr) request.route_name = match.route->options.name;
-    request.path_params = std::move(match.params);
-    request.allowed_methods = std::move(match.allow);
-
-    // The body, within the route's limit.
-    const std::size_t body_limit =
-        match.route != nullptr ? match.route->options.body_limit : kDefaultBodyLimit;
-    if (parser.content_length() && *parser.content_length() > body_limit) {
-      Response response = problem_response(payload_too_large(body_limit));
-      const auto bytes = co_await write(connection, request, response, version, false);
-      finish(request, response.status, start, bytes);
-      co_await linger_close(connection);
-      co_return;
-    }
-    parser.body_limit(body_limit);
-    if (!parser.is_done()) {
-      const auto expect = header.find(bhttp::field::expect);
-      if (expect != header.end() && iequals(expect->value(), "100-continue")) {
-        static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-        stream.expires_after(options.write_timeout);
-        auto [ec, n] = co_await asio::async_write(
-            stream, asio::buffer(kContinue.data(), kContinue.size()), kUseTuple);
-        if (ec) co_return;
-      }
-      stream.expires_after(options.body_timeout);
-      auto [body_ec, body_bytes] = co_await bhttp::async_read(stream, buffer, parser, kUseTuple);
-      if (body_ec) {
-        if (body_ec != bhttp::error::body_limit && is_disconnect(body_ec)) co_return;
-        Response response =
-            problem_response(body_ec == bhttp::error::body_limit
-                                 ? payload_too_large(body_limit)
-                                 : bad_request("The request body is not valid HTTP/1.1 framing."));
-        const auto bytes = co_await write(connection, request, response, version, false);
-        finish(request, response.status, start, bytes);
-        co_await linger_close(connection);
-        co_return;
-      }
-    }
-    request.body = std::move(parser.get().body());
-
-    // The pipeline. chain[0] never throws (run_stage turns errors into problems), but a
-    // failure to even start it must not take the connection's response with it.
-    Response response;
-    try {
-      response = co_await chain[0](request);
-    } catch (...) {
-      response = response_for_exception(std::current_exception(), request, mappers);
-    }
-    const bool keep_alive = client_keep_alive && !stopping;
-    const auto bytes = co_await write(connection, request, response, version, keep_alive);
-    finish(request, response.status, start, bytes);
-    if (!keep_alive || !stream.socket().is_open()) co_return;
+    co_await respond(exchange, response, true);
+    if (!connection.stream.socket().is_open()) co_return;
   }
+}
+
+// Waits for the first byte of the next request, unless a pipelined one is already buffered. A
+// new connection gets the short first-byte deadline: an idle connection costs a descriptor.
+asio::awaitable<bool> Server::Impl::wait_for_request(Connection& connection,
+                                                     beast::flat_buffer& buffer, bool first) {
+  if (buffer.size() != 0) {
+    connection.idle = false;
+    co_return true;
+  }
+  connection.idle = true;
+  connection.stream.expires_after(first ? options.first_byte_timeout : options.idle_timeout);
+  auto [ec, n] = co_await connection.stream.async_read_some(buffer.prepare(kReadChunk), kUseTuple);
+  connection.idle = false;
+  if (ec) co_return false;  // closed, deadline passed, or shut down
+  buffer.commit(n);
+  co_return true;
+}
+
+// The header into exchange.request. False: the client went away. A header that is not valid
+// HTTP/1.1 (or too large) sets `problem`.
+asio::awaitable<bool> Server::Impl::read_header(Exchange& exchange,
+                                                std::optional<Problem>& problem) {
+  auto& parser = exchange.parser;
+  parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
+  parser.body_limit(std::numeric_limits<std::uint64_t>::max());  // set per route in read_body
+  exchange.connection.stream.expires_after(options.header_timeout);
+  auto [ec, bytes] = co_await bhttp::async_read_header(exchange.connection.stream, exchange.buffer,
+                                                       parser, kUseTuple);
+  exchange.start = Clock::now();
+  Request& request = exchange.request;
+  if (ec) {
+    if (is_disconnect(ec)) co_return false;
+    request.method = Method::other;
+    request.request_id = new_request_id();
+    problem = ec == bhttp::error::header_limit ? request_header_too_large()
+                                               : bad_request("The request is not valid HTTP/1.1.");
+    co_return true;
+  }
+  const auto& header = parser.get();
+  request.method = to_method(header.method());
+  const auto id = header.find("X-Request-Id");
+  request.request_id = resolve_request_id(
+      id == header.end() ? std::nullopt : std::optional<std::string_view>(id->value()));
+  request.headers.reserve(std::distance(header.begin(), header.end()));
+  for (const auto& field : header) {
+    request.headers.add(std::string(field.name_string()), std::string(field.value()));
+  }
+  exchange.version = header.version();
+  exchange.client_keep_alive = header.keep_alive();
+  exchange.body_done = parser.is_done();
+  co_return true;
+}
+
+// The target and the route. An unusable target is a problem (400), answered without the body.
+std::optional<Problem> Server::Impl::route(Exchange& exchange) {
+  Request& request = exchange.request;
+  const std::string_view target = exchange.parser.get().target();
+  try {
+    set_target(request, target);
+  } catch (const Problem& problem) {
+    request.path = std::string(encoded_path_of(target));
+    return problem;
+  }
+  RouteMatch match = router.match(request.method, encoded_path_of(target));
+  request.route = match.route;
+  if (match.route != nullptr) request.route_name = match.route->options.name;
+  request.path_params = std::move(match.params);
+  request.allowed_methods = std::move(match.allow);
+  return std::nullopt;
+}
+
+// The pipeline. chain[0] never throws (run_stage turns errors into problems), but a failure to
+// even start it must not take the connection's response with it.
+asio::awaitable<Response> Server::Impl::run_pipeline(Exchange& exchange) {
+  Request& request = exchange.request;
+  exchanges.emplace(&request, &exchange);
+  Response response;
+  try {
+    response = co_await chain[0](request);
+  } catch (...) {
+    response = response_for_exception(std::current_exception(), request, mappers);
+  }
+  exchanges.erase(&request);
+  co_return response;
+}
+
+// The body, within the route's limit, read when the request has passed every middleware (the
+// last stage of the pipeline). Throws the problem (413, 400) that refuses it.
+asio::awaitable<void> Server::Impl::read_body(Exchange& exchange) {
+  auto& parser = exchange.parser;
+  Request& request = exchange.request;
+  const std::size_t limit =
+      request.route != nullptr ? request.route->options.body_limit : kDefaultBodyLimit;
+  if (parser.content_length() && *parser.content_length() > limit) throw payload_too_large(limit);
+  parser.body_limit(limit);
+  auto& stream = exchange.connection.stream;
+  if (!parser.is_done()) {
+    const auto& header = parser.get();
+    const auto expect = header.find(bhttp::field::expect);
+    if (expect != header.end() && iequals(expect->value(), "100-continue")) {
+      static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      stream.expires_after(options.write_timeout);
+      auto [ec, n] = co_await asio::async_write(
+          stream, asio::buffer(kContinue.data(), kContinue.size()), kUseTuple);
+      if (ec) exchange.client_gone = true;
+      if (ec) throw bad_request("The client went away.");
+    }
+    stream.expires_after(options.body_timeout);
+    auto [ec, n] = co_await bhttp::async_read(stream, exchange.buffer, parser, kUseTuple);
+    if (ec == bhttp::error::body_limit) throw payload_too_large(limit);
+    if (ec && is_disconnect(ec)) exchange.client_gone = true;
+    if (ec) throw bad_request("The request body is not valid HTTP/1.1 framing.");
+  }
+  exchange.body_done = true;
+  request.body = std::move(parser.get().body());
+}
+
+asio::awaitable<void> Server::Impl::respond(Exchange& exchange, Response& response,
+                                            bool keep_alive) {
+  const auto bytes =
+      co_await write(exchange.connection, exchange.request, response, exchange.version, keep_alive);
+  finish(exchange.request, response.status, exchange.start, bytes);
+}
+
+// The one way a connection ends on a refusal (or any response after which the request's body
+// is not fully read): Connection: close, then the client's pending data is drained before the
+// socket closes, so the response is not destroyed by a reset.
+asio::awaitable<void> Server::Impl::respond_and_close(Exchange& exchange, Response& response) {
+  co_await respond(exchange, response, false);
+  co_await linger_close(exchange.connection);
 }
 
 asio::awaitable<std::size_t> Server::Impl::write(Connection& connection, const Request& request,

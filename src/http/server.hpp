@@ -9,9 +9,12 @@
 //   ... co_await server.shutdown(10s);     // on SIGTERM
 //
 // Per connection, requests are handled one after another (pipelined requests wait their turn).
-// The header is read first; the route's body limit then decides: a body over it gets 413
-// problem+json and the connection is closed after the client's data is drained, never a bare
-// reset. A malformed request gets 400 and the connection is closed.
+// The header is read first and the middleware (authentication, rate limits) decides on it alone:
+// no body byte is read and no 100 Continue sent for a request it refuses. The body is read last,
+// within the route's limit: a body over it gets 413 problem+json. Every refused request ends its
+// connection after the client's data is drained, never with a bare reset. A malformed request
+// gets 400. Over max_connections, a new connection is closed at once (and counted in
+// http_connections_refused_total): descriptors stay for the database and Redis pools.
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -37,6 +40,8 @@ namespace utxoiq::http {
 struct ServerOptions {
   std::string host = "127.0.0.1";  // an IP address or a name resolved at start()
   std::uint16_t port = 8080;       // 0: a free port chosen by the system (see bound_port)
+  // From the accept of a connection to its first byte: an idle connection costs a descriptor.
+  std::chrono::milliseconds first_byte_timeout{5'000};
   // From the first byte of a request to the end of its header.
   std::chrono::milliseconds header_timeout{10'000};
   // Reading a request's body.
@@ -48,6 +53,8 @@ struct ServerOptions {
   // Request line plus header fields; larger gets 431.
   std::size_t header_limit = 16 * 1024;
   int backlog = 1024;
+  // Open connections at most; 0: no cap. See default_max_connections.
+  std::size_t max_connections = 0;
   // One JSON line per request (see access_log.hpp).
   bool access_log = true;
   // Where the HTTP metrics go; nullptr: obs::default_registry().
@@ -68,6 +75,10 @@ class ListenError : public std::runtime_error {
   std::uint16_t port_;
   std::error_code error_;
 };
+
+// The descriptor limit of this process (RLIMIT_NOFILE) less `reserved` (the database and Redis
+// connections, files, the listener), at least 16.
+std::size_t default_max_connections(std::size_t reserved);
 
 class Server {
  public:

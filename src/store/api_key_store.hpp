@@ -36,6 +36,9 @@ class ApiKeyDirectory {
   virtual Task<void> record_use(const std::vector<Uuid>& ids, Timestamp at) = 0;
 };
 
+// What ensure_admin found: the key made now, or one that existed (still active, or revoked).
+enum class BootstrapKey { created, active, revoked };
+
 class PgApiKeys final : public ApiKeyDirectory {
  public:
   explicit PgApiKeys(pg::Pool& pool) : pool_(pool) {}
@@ -44,10 +47,10 @@ class PgApiKeys final : public ApiKeyDirectory {
   Task<std::optional<ActiveApiKey>> find_active(const std::string& key_hash) override;
   Task<void> record_use(const std::vector<Uuid>& ids, Timestamp at) override;
 
-  // Makes the key with this hash an active admin key: inserted if new, else given the admin role
-  // and un-revoked (UTXOIQ_BOOTSTRAP_ADMIN_KEY means "this key is an admin key", so it holds after
-  // every start). Safe when several instances start at once.
-  Task<void> ensure_admin(const std::string& key_hash, const std::string& name);
+  // The bootstrap admin key (api.md): inserted as an admin key when no key has this hash; a key
+  // that exists keeps its role and its revocation (a revoked bootstrap key stays revoked). Says
+  // which. Safe when several instances start at once.
+  Task<BootstrapKey> ensure_admin(const std::string& key_hash, const std::string& name);
 
  private:
   pg::Pool& pool_;

@@ -15,9 +15,14 @@ constexpr std::string_view kFindActive =
 constexpr std::string_view kRecordUse =
     "UPDATE api_keys SET last_used_at = GREATEST(last_used_at, $2::timestamptz) "
     "WHERE id = ANY($1::uuid[])";
+// The outer SELECT's snapshot predates the INSERT: it sees the row only when it existed before.
+// No row at all: another instance inserted it concurrently (then it is active).
 constexpr std::string_view kEnsureAdmin =
-    "INSERT INTO api_keys (id, key_hash, role, name) VALUES ($1, $2, 'admin', $3) "
-    "ON CONFLICT (key_hash) DO UPDATE SET role = 'admin', revoked_at = NULL";
+    "WITH made AS (INSERT INTO api_keys (id, key_hash, role, name) VALUES ($1, $2, 'admin', $3) "
+    "ON CONFLICT (key_hash) DO NOTHING RETURNING 1) "
+    "SELECT 'created' FROM made UNION ALL "
+    "SELECT CASE WHEN revoked_at IS NULL THEN 'active' ELSE 'revoked' END "
+    "FROM api_keys WHERE key_hash = $2";
 
 ActiveApiKey key_from_row(const pg::Result& r, int row) {
   return ActiveApiKey{row_uuid(r, row, 0), std::string(r.text(row, 1)),
@@ -48,8 +53,13 @@ Task<void> PgApiKeys::record_use(const std::vector<Uuid>& ids, Timestamp at) {
   co_await pool_.execute(kRecordUse, pg::params(texts, sql_time(at)));
 }
 
-Task<void> PgApiKeys::ensure_admin(const std::string& key_hash, const std::string& name) {
-  co_await pool_.execute(kEnsureAdmin, pg::params(sql_uuid(new_uuid_v7()), key_hash, name));
+Task<BootstrapKey> PgApiKeys::ensure_admin(const std::string& key_hash, const std::string& name) {
+  const pg::Result result =
+      co_await pool_.execute(kEnsureAdmin, pg::params(sql_uuid(new_uuid_v7()), key_hash, name));
+  if (result.empty()) co_return BootstrapKey::active;
+  const std::string_view outcome = result.text(0, 0);
+  if (outcome == "created") co_return BootstrapKey::created;
+  co_return outcome == "revoked" ? BootstrapKey::revoked : BootstrapKey::active;
 }
 
 }  // namespace utxoiq::store

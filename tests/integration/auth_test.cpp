@@ -11,6 +11,7 @@
 #include "domain/api_key.hpp"
 #include "support/api_helpers.hpp"
 #include "support/service_under_test.hpp"
+#include "support/sql_probe.hpp"
 
 namespace utxoiq::testing {
 namespace {
@@ -134,6 +135,28 @@ TEST_F(Auth, TheBootstrapKeyIsStoredOnlyAsAnAdminKeysHash) {
   service_.restart();
   EXPECT_EQ(sql_count(service_.database_url(), "SELECT count(*) FROM api_keys"), 1);
   EXPECT_EQ(service_.client().get("/api/v1/monitoring/backfill/status").status, 200);
+}
+
+TEST_F(Auth, ARevokedBootstrapKeyStaysRevokedAcrossRestarts) {
+  const std::string hash = domain::api_key_hash(ServiceUnderTest::kAdminKey);
+  sql_exec(service_.database_url(),
+           "UPDATE api_keys SET revoked_at = now() WHERE key_hash = '" + hash + "'");
+  service_.restart();  // starts, with a warning, without the key
+  EXPECT_EQ(service_.client().get("/api/v1/monitoring/backfill/status").status, 401);
+  EXPECT_EQ(sql_count(service_.database_url(),
+                      "SELECT count(*) FROM api_keys WHERE revoked_at IS NULL AND key_hash = '" +
+                          hash + "'"),
+            0);
+}
+
+TEST_F(Auth, AnExistingKeyWithTheBootstrapHashKeepsItsRole) {
+  const std::string hash = domain::api_key_hash(ServiceUnderTest::kAdminKey);
+  sql_exec(service_.database_url(),
+           "UPDATE api_keys SET role = 'reader' WHERE key_hash = '" + hash + "'");
+  service_.restart();
+  EXPECT_EQ(sql_value(service_.database_url(),
+                      "SELECT role FROM api_keys WHERE key_hash = '" + hash + "'"),
+            "reader");
 }
 
 TEST_F(Auth, AKeyCreatedWhileServingIsAcceptedAtOnce) {

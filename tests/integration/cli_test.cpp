@@ -68,6 +68,15 @@ TEST(Cli, BadFlagIsOneLineAndExitCode2) {
   EXPECT_EQ(run_utxoiq({"serve", "--pool-min", "9", "--pool-max", "3"}).exit_code, 2);
 }
 
+TEST(Cli, AShortBootstrapKeyIsRefusedBeforeAnythingStarts) {
+  const auto result =
+      run_utxoiq({"serve", "--no-redis", "--listen", "127.0.0.1:0"},
+                 {{"UTXOIQ_BOOTSTRAP_ADMIN_KEY", "only-31-characters-long-0123456"}});
+  EXPECT_EQ(result.exit_code, 2) << result.output;
+  EXPECT_TRUE(contains(result.output, "at least 32 characters")) << result.output;
+  EXPECT_FALSE(contains(result.output, "only-31-characters")) << result.output;
+}
+
 TEST(Cli, UnreachableDatabaseIsExitCode3WithoutThePassword) {
   const int closed_port = app::pick_free_loopback_port();
   const std::string url =

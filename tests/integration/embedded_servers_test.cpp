@@ -89,8 +89,9 @@ TEST(EmbeddedPostgres, KeepsDataAndPortAcrossStopAndStart) {
     EmbeddedPostgres postgres(fast_options(dir));
     postgres.start();
     first_port = postgres.port();
-    EXPECT_EQ(postgres.url(),
-              "postgresql://postgres@127.0.0.1:" + std::to_string(first_port) + "/utxoiq");
+    EXPECT_TRUE(postgres.url().starts_with(
+        "postgresql://postgres@127.0.0.1:" + std::to_string(first_port) + "/utxoiq?passfile="))
+        << postgres.url();
     query(postgres.url(), "CREATE TABLE kept (value text)");
     query(postgres.url(), "INSERT INTO kept VALUES ('survives restarts')");
 
@@ -242,15 +243,16 @@ TEST(TestServers, PostgresComesBackOnTheSamePortAfterKillAndStop) {
 TEST(TestServers, RedisAnswersPingOnlyWhileRunning) {
   TestServers& servers = TestServers::get();
   const int port = servers.redis_port();
-  EXPECT_EQ(servers.redis_url(), "redis://127.0.0.1:" + std::to_string(port));
-  EXPECT_TRUE(EmbeddedRedis::ping(port));
+  const std::string password = servers.redis_password();
+  EXPECT_EQ(servers.redis_url(), "redis://:" + password + "@127.0.0.1:" + std::to_string(port));
+  EXPECT_TRUE(EmbeddedRedis::ping(port, password));
 
   servers.stop_redis();
-  EXPECT_FALSE(EmbeddedRedis::ping(port));
+  EXPECT_FALSE(EmbeddedRedis::ping(port, password));
 
   servers.start_redis();
   EXPECT_EQ(servers.redis_port(), port);
-  EXPECT_TRUE(EmbeddedRedis::ping(port));
+  EXPECT_TRUE(EmbeddedRedis::ping(port, password));
 }
 
 TEST(EmbeddedRedis, KillThenStartServesAgain) {
@@ -261,12 +263,12 @@ TEST(EmbeddedRedis, KillThenStartServesAgain) {
   EmbeddedRedis redis(options);
   redis.start();
   EXPECT_TRUE(redis.running());
-  EXPECT_TRUE(EmbeddedRedis::ping(redis.port()));
+  EXPECT_TRUE(EmbeddedRedis::ping(redis.port(), redis.password()));
   redis.kill();
   EXPECT_FALSE(redis.running());
-  EXPECT_FALSE(EmbeddedRedis::ping(redis.port()));
+  EXPECT_FALSE(EmbeddedRedis::ping(redis.port(), redis.password()));
   redis.start();
-  EXPECT_TRUE(EmbeddedRedis::ping(redis.port()));
+  EXPECT_TRUE(EmbeddedRedis::ping(redis.port(), redis.password()));
 }
 
 TEST(ChildProcess, OutlivesTheThreadThatSpawnedIt) {

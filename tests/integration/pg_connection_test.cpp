@@ -16,6 +16,11 @@ using testing::run_task;
 using testing::TestServers;
 using namespace std::chrono_literals;
 
+// The embedded cluster wants its superuser's password over TCP (from this file).
+std::string passfile() {
+  return " passfile='" + TestServers::get().postgres_passfile() + "'";
+}
+
 class PgConnection : public ::testing::Test {
  protected:
   std::unique_ptr<Connection> open(ConnectOptions options = {}) {
@@ -186,9 +191,9 @@ TEST_F(PgConnection, HostNamesAreResolvedAndEachAddressTried) {
   // "localhost" may resolve to ::1 first, where the test server does not listen: the connection
   // must still reach it on 127.0.0.1 (every resolved address becomes a host entry).
   const auto port = std::to_string(TestServers::get().postgres_port());
-  auto conn =
-      run_task(io_, Connection::connect(io_.get_executor(), "host=localhost port=" + port +
-                                                                " user=postgres dbname=postgres"));
+  auto conn = run_task(io_, Connection::connect(io_.get_executor(),
+                                                "host=localhost port=" + port +
+                                                    " user=postgres dbname=postgres" + passfile()));
   EXPECT_EQ(run(conn->execute("SELECT 1")).int64(0, 0), 1);
 }
 
@@ -200,10 +205,11 @@ TEST_F(PgConnection, UnresolvableHostIsAConnectionError) {
 
 TEST_F(PgConnection, WrongDatabaseIsAConnectionError) {
   const auto port = std::to_string(TestServers::get().postgres_port());
-  EXPECT_THROW(run_task(io_, Connection::connect(io_.get_executor(),
-                                                 "host=127.0.0.1 port=" + port +
-                                                     " user=postgres dbname=no_such_db")),
-               ConnectionError);
+  EXPECT_THROW(
+      run_task(io_, Connection::connect(io_.get_executor(), "host=127.0.0.1 port=" + port +
+                                                                " user=postgres dbname=no_such_db" +
+                                                                passfile())),
+      ConnectionError);
 }
 
 TEST_F(PgConnection, CancelledQueryLeavesTheConnectionBroken) {

@@ -22,7 +22,8 @@ ServiceUnderTest::ServiceUnderTest(ServiceUnderTestOptions options) {
   config_.bootstrap_admin_key = kAdminKey;
   // The binary's tests share one Redis: services on one database share cache entries and limits
   // (as instances of one deployment do), services on different databases do not.
-  config_.redis_key_prefix = database_url_.substr(database_url_.rfind('/') + 1) + ":";
+  const std::string tail = database_url_.substr(database_url_.rfind('/') + 1);
+  config_.redis_key_prefix = tail.substr(0, tail.find('?')) + ":";  // the database's name
   config_.shutdown_grace_s = 5;
   config_.pool.min_size = 2;
   if (options.configure) options.configure(config_);

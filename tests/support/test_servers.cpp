@@ -115,7 +115,8 @@ std::string TestServers::create_migrated_database() {
   if (state_->migrated_template.empty()) {
     const std::string url = create_database_from("");
     ops::migrate_up(url, ops::MigrationSet::embedded());
-    state_->migrated_template = url.substr(url.rfind('/') + 1);
+    const std::string tail = url.substr(url.rfind('/') + 1);  // "name?passfile=..."
+    state_->migrated_template = tail.substr(0, tail.find('?'));
   }
   return create_database_from(state_->migrated_template);
 }
@@ -124,7 +125,8 @@ std::string TestServers::create_database_from(const std::string& template_name) 
   const std::string name =
       "test_" + std::to_string(getpid()) + "_" + std::to_string(state_->databases.fetch_add(1));
   const std::string conninfo = "host=127.0.0.1 port=" + std::to_string(postgres_port()) +
-                               " user=postgres dbname=postgres connect_timeout=10";
+                               " user=postgres dbname=postgres connect_timeout=10 passfile='" +
+                               postgres_passfile() + "'";
   // A fresh connection each time: a kept one would be broken by stop/kill/start_postgres.
   std::unique_ptr<PGconn, decltype(&PQfinish)> admin(PQconnectdb(conninfo.c_str()), &PQfinish);
   if (PQstatus(admin.get()) != CONNECTION_OK) {
@@ -146,6 +148,15 @@ std::string TestServers::create_database_from(const std::string& template_name) 
 
 std::string TestServers::redis_url() const {
   return state_->redis.url();
+}
+std::string TestServers::postgres_passfile() const {
+  return app::embedded_passfile(state_->postgres.data_dir());
+}
+std::string TestServers::redis_password() const {
+  return state_->redis.password();
+}
+std::string TestServers::postgres_data_dir() const {
+  return state_->postgres.data_dir();
 }
 int TestServers::postgres_port() const {
   return state_->postgres.port();

@@ -13,7 +13,7 @@ class TestServers {
   // Throws std::runtime_error with the server's own log tail when a server cannot be started.
   static TestServers& get();
 
-  // postgresql://postgres@127.0.0.1:PORT/postgres — superuser, for tests that need it.
+  // postgresql://postgres@127.0.0.1:PORT/postgres?passfile=... — superuser, for tests that need it.
   std::string admin_url() const;
   // Creates a new, empty database with a unique name and returns its URL, so tests do not share
   // state. Migrations are not applied: call ops::migrate_up (or the service does it).
@@ -21,8 +21,12 @@ class TestServers {
   // A new database with every migration of the binary applied (copied from a template database
   // migrated once per test binary, so it costs a CREATE DATABASE, not a migration run).
   std::string create_migrated_database();
-  // redis://127.0.0.1:PORT
+  // redis://:PASSWORD@127.0.0.1:PORT
   std::string redis_url() const;
+  std::string redis_password() const;
+  // The superuser's pgpass file (libpq `passfile=`, psql PGPASSFILE) and the cluster directory.
+  std::string postgres_passfile() const;
+  std::string postgres_data_dir() const;
   int postgres_port() const;
   int redis_port() const;
 

@@ -56,11 +56,12 @@ class AuthMiddleware : public ::testing::Test {
 
   // Runs a request for a route needing `min_role` through the middleware; the handler answers
   // 200 with the principal's role as body.
-  http::Response call(std::optional<http::Role> min_role, http::Headers headers,
-                      bool routed = true) {
+  http::Response call(std::optional<http::Role> min_role, http::Headers headers, bool routed = true,
+                      const std::string& address = "192.0.2.1") {
     http::Route route{http::Method::get, "/x", {.name = "x", .min_role = min_role}, {}, {}};
     http::Request request = http::make_request(http::Method::get, "/x");
     request.headers = std::move(headers);
+    request.remote_address = address;
     if (routed) request.route = &route;
     const http::Next next = [](http::Request& r) -> Task<http::Response> {
       co_return http::text_response(
@@ -68,7 +69,7 @@ class AuthMiddleware : public ::testing::Test {
                    ? std::string(http::role_name(r.principal->role)) + " " + r.principal->key_id
                    : "anonymous");
     };
-    auto middleware = make_auth_middleware(authenticator_);
+    auto middleware = make_auth_middleware(authenticator_, &failures_);
     try {
       return testing::run_task(io_, middleware(request, next));
     } catch (const http::Problem& problem) {
@@ -84,6 +85,7 @@ class AuthMiddleware : public ::testing::Test {
   boost::asio::io_context io_;
   FakeDirectory directory_;
   Authenticator authenticator_{directory_};
+  FailedAuthLimiter failures_{{.limit = 1'000}};
   store::ActiveApiKey reader_;
   store::ActiveApiKey writer_;
 };
@@ -171,6 +173,41 @@ TEST(PresentedApiKey, BearerOrXApiKey) {
   EXPECT_EQ(presented_api_key(request), "tok");
   request.headers.set("Authorization", "Bearer");
   EXPECT_EQ(presented_api_key(request), "from-header");
+}
+
+TEST_F(AuthMiddleware, RepeatedFailuresFromOneAddressAre429BeforeTheKeyIsLookedAt) {
+  failures_ = FailedAuthLimiter({.limit = 3});
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(call(http::Role::reader, bearer("guess")).status, 401);
+  const int finds = directory_.finds;
+  const auto refused = call(http::Role::reader, bearer("reader-key"));  // right, but blocked
+  EXPECT_EQ(refused.status, 429);
+  EXPECT_FALSE(refused.headers.get("Retry-After").value_or("").empty());
+  EXPECT_EQ(directory_.finds, finds);  // the key was not even looked up
+  // Another address is not affected; open routes neither.
+  EXPECT_EQ(call(http::Role::reader, bearer("reader-key"), true, "192.0.2.2").status, 200);
+  EXPECT_EQ(call(std::nullopt, {}).status, 200);
+}
+
+TEST_F(AuthMiddleware, SuccessfulRequestsAreNotCountedAsFailures) {
+  failures_ = FailedAuthLimiter({.limit = 1});
+  for (int i = 0; i < 10; ++i)
+    EXPECT_EQ(call(http::Role::reader, bearer("reader-key")).status, 200);
+  EXPECT_EQ(call(http::Role::reader, {}).status, 401);
+}
+
+TEST(FailedAuthLimiter, BlocksAfterTheLimitUntilTheOldestFailureLeavesTheWindow) {
+  using namespace std::chrono_literals;
+  FailedAuthLimiter limiter({.limit = 2, .window = 10s, .max_addresses = 2});
+  const auto t0 = FailedAuthLimiter::Clock::time_point{} + 1h;
+  limiter.record_failure("a", t0);
+  EXPECT_FALSE(limiter.blocked("a", t0 + 1s));
+  limiter.record_failure("a", t0 + 2s);
+  EXPECT_EQ(limiter.blocked("a", t0 + 3s), 7);  // until t0 + 10 s
+  EXPECT_FALSE(limiter.blocked("a", t0 + 10s));
+  // Bounded: a third address pushes out the oldest one.
+  limiter.record_failure("b", t0);
+  limiter.record_failure("c", t0);
+  EXPECT_EQ(limiter.tracked_addresses(), 2u);
 }
 
 }  // namespace

@@ -68,5 +68,22 @@ TEST(MetricPageJson, CarriesTheNextCursorAndRendersAnEmptyPage) {
       cursor);
 }
 
+TEST(MetricPageJson, APageStopsAtItsByteCapAndItsCursorContinuesAfterTheLastPoint) {
+  boost::json::object metadata{{"pad", std::string(8000, 'p')}};
+  store::MetricPage page;
+  for (int i = 0; i < 1'000; ++i) page.metrics.push_back(record(i, "ms", metadata));
+  const std::string text = render_metric_page(page);
+  EXPECT_LT(text.size(), kMaxMetricPageBytes + 9'000);
+  const auto parsed = boost::json::parse(text).as_object();
+  const auto& metrics = parsed.at("metrics").as_array();
+  ASSERT_LT(metrics.size(), page.metrics.size());
+  const auto& last = page.metrics[metrics.size() - 1];
+  const auto cursor =
+      domain::decode_cursor(parsed.at("next_cursor").as_string(), domain::CursorKind::metrics);
+  ASSERT_TRUE(cursor);
+  EXPECT_EQ(cursor->id, last.id);
+  EXPECT_EQ(cursor->at, last.metric.timestamp);
+}
+
 }  // namespace
 }  // namespace utxoiq::api

@@ -167,9 +167,10 @@ class ServerTest : public ::testing::Test {
                },
                {.name = "metrics"});
 
-    server = std::make_unique<Server>(
-        io, std::move(router),
-        ServerOptions{.host = "127.0.0.1", .port = 0, .access_log = false, .metrics = &registry});
+    ServerOptions options{
+        .host = "127.0.0.1", .port = 0, .access_log = false, .metrics = &registry};
+    adjust(options);
+    server = std::make_unique<Server>(io, std::move(router), options);
     // Middleware: marks every response (errors included) and refuses /forbidden-zone paths.
     server->use([this](Request& request, const Next& next) -> Task<Response> {
       order.push_back("first:" + request.request_id);
@@ -201,6 +202,9 @@ class ServerTest : public ::testing::Test {
     runner.join();
     server.reset();
   }
+
+  // For fixtures of servers with other options.
+  virtual void adjust(ServerOptions&) {}
 
   // Runs a graceful shutdown on the io thread; the future is ready when it has finished.
   std::future<void> begin_shutdown(std::chrono::milliseconds grace) {
@@ -527,6 +531,60 @@ TEST_F(ServerTest, ShutdownClosesWhatOutlivesTheGrace) {
   asio::post(io, [this] {
     if (slow_timer != nullptr) slow_timer->cancel();
   });
+}
+
+TEST_F(ServerTest, RefusalByMiddlewareComesBeforeAnyBodyByteOr100Continue) {
+  // 1 MiB announced, none sent: the middleware refuses on the header; a server that waited for
+  // the body (or sent 100 Continue first) would show it here.
+  Client client(port);
+  client.send(
+      "POST /forbidden-zone/upload HTTP/1.1\r\nHost: t\r\nContent-Length: 1048576\r\n"
+      "Expect: 100-continue\r\n\r\n");
+  const auto response = client.read_response();
+  EXPECT_EQ(response.status, 403);
+  EXPECT_EQ(response.header("Connection"), "close");
+  EXPECT_TRUE(client.closed_by_server());
+}
+
+TEST_F(ServerTest, TheBodyIsReadAfterTheMiddlewareHasPassedIt) {
+  Client client(port);
+  EXPECT_EQ(client.request("POST", "/echo/late", "{\"a\":1}").status, 201);
+  EXPECT_EQ(order.size(), 2u);  // both middlewares ran, then the handler saw the body
+  EXPECT_EQ(client.request("GET", "/hello").status, 200);  // and the connection goes on
+}
+
+// A server with room for two connections and a short first-byte deadline.
+class CappedServerTest : public ServerTest {
+ protected:
+  void adjust(ServerOptions& options) override {
+    options.max_connections = 2;
+    options.first_byte_timeout = std::chrono::milliseconds(300);
+  }
+};
+
+TEST_F(CappedServerTest, OverTheCapANewConnectionIsClosedAtOnceAndCounted) {
+  Client first(port);
+  Client second(port);
+  EXPECT_EQ(first.request("GET", "/hello").status, 200);
+  EXPECT_EQ(second.request("GET", "/hello").status, 200);
+  Client third(port);
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_TRUE(third.closed_by_server());
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(250));
+  EXPECT_EQ(first.request("GET", "/hello").status, 200);  // the open ones are untouched
+  const std::string exposed = first.request("GET", "/metrics").body;
+  EXPECT_NE(exposed.find("http_connections_refused_total 1"), std::string::npos) << exposed;
+}
+
+TEST_F(CappedServerTest, AConnectionThatSendsNothingIsClosedAfterTheFirstByteDeadline) {
+  Client silent(port);
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_TRUE(silent.closed_by_server());
+  const auto waited = std::chrono::steady_clock::now() - started;
+  EXPECT_GE(waited, std::chrono::milliseconds(200));
+  EXPECT_LT(waited, std::chrono::seconds(5));
+  Client next(port);  // its slot is free again
+  EXPECT_EQ(next.request("GET", "/hello").status, 200);
 }
 
 }  // namespace
