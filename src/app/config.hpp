@@ -37,6 +37,13 @@ struct DatabaseBreakerSettings {
   int half_open_probes = 3;
 };
 
+// Backups (requirement 8): where the files go. An empty dir means <data dir>/backups, beside the
+// embedded PostgreSQL's directory and never inside it.
+struct BackupConfig {
+  std::string dir;         // --backup-dir, UTXOIQ_BACKUP_DIR
+  std::string mirror_dir;  // --backup-mirror-dir, UTXOIQ_BACKUP_MIRROR_DIR: the second location
+};
+
 struct ServeConfig {
   DatabaseOptions database;
   std::string redis_url;                  // REDIS_URL; empty: embedded redis-server if installed
@@ -53,6 +60,9 @@ struct ServeConfig {
   // (or test databases) share one Redis without sharing cache entries or limits.
   std::string redis_key_prefix;
   DatabaseBreakerSettings db_breaker;
+  // Backups and their alerts.
+  BackupConfig backup;
+  std::string alert_webhook;  // --alert-webhook, UTXOIQ_ALERT_WEBHOOK: http:// URL; empty: none
 };
 
 }  // namespace utxoiq::app

@@ -20,6 +20,7 @@
 #include "api/auth_middleware.hpp"
 #include "api/authenticator.hpp"
 #include "api/backfill_routes.hpp"
+#include "api/backup_routes.hpp"
 #include "api/cached_backfill_jobs.hpp"
 #include "api/cached_feedback_stats.hpp"
 #include "api/cached_metric_bodies.hpp"
@@ -32,6 +33,9 @@
 #include "api/monitoring_database.hpp"
 #include "api/openapi.hpp"
 #include "api/rate_limit_middleware.hpp"
+#include "app/alert_webhook.hpp"
+#include "app/backup_command.hpp"
+#include "app/backup_jobs.hpp"
 #include "app/exit_codes.hpp"
 #include "app/metrics_maintenance.hpp"
 #include "app/periodic_task.hpp"
@@ -194,6 +198,14 @@ struct Service::Impl {
   api::RenderedMetricBodies metric_bodies{metric_reader};
   api::CachedMetricBodies cached_metric_bodies{metric_bodies, caches};
   MetricsMaintenance metric_maintenance;
+  // Backups (requirement 8): the jobs on their worker thread, alerting through the webhook when
+  // --alert-webhook is set (made in main(), where a bad URL becomes a usage error).
+  std::unique_ptr<AlertWebhook> alert_webhook;
+  BackupJobs backups{io,
+                     {.settings = backup_settings(config.database, config.backup, database_url),
+                      .alert = [this](Alert alert) {
+                        if (alert_webhook) alert_webhook->send(std::move(alert));
+                      }}};
   std::optional<http::Server> server;
   // Woken (cancelled) to begin the shutdown; stop_requested covers a stop before the wait.
   asio::steady_timer stop_timer{io};
@@ -227,6 +239,12 @@ struct Service::Impl {
     api::add_metric_routes(router, cached_metric_bodies, metric_writer);
     api::add_monitoring_cache_routes(router, caches);
     api::add_monitoring_database_routes(router, {primary_host()});
+    api::add_backup_routes(
+        router,
+        {.run = [this] { return backups.run(); },
+         .verify = [this](std::optional<std::string> id) { return backups.verify(std::move(id)); },
+         .list = [this] { return backups.list(); }},
+        docs);
     // Lists the routes of the running server, so routes added anywhere above appear too.
     api::add_openapi_route(
         router, [this] { return server->router().routes(); }, docs);
@@ -271,6 +289,11 @@ struct Service::Impl {
     caches.add_metrics(obs::default_registry());
     co_await start_authentication();
     co_await metric_maintenance.start();  // partitions exist before the first write
+    if (!config.alert_webhook.empty()) {
+      alert_webhook =
+          std::make_unique<AlertWebhook>(AlertWebhookOptions{.url = config.alert_webhook});
+    }
+    co_await backups.start();  // the backup metrics, with the catalogue's last successes
 
     server.emplace(io, make_router(), http::ServerOptions{.host = host, .port = port});
     server->map_exceptions(api::map_database_error);
