@@ -47,6 +47,7 @@
 #include "http/server.hpp"
 #include "obs/logging.hpp"
 #include "obs/metrics.hpp"
+#include "ops/scheduler.hpp"
 #include "pg/errors.hpp"
 #include "pg/health_monitor.hpp"
 #include "pg/host_resolution.hpp"
@@ -206,6 +207,9 @@ struct Service::Impl {
                       .alert = [this](Alert alert) {
                         if (alert_webhook) alert_webhook->send(std::move(alert));
                       }}};
+  // The daily jobs (ops/scheduler.hpp) on a thread of their own, one instance per slot; jobs are
+  // add()ed before main() starts it.
+  ops::Scheduler scheduler{{.database_url = database_url}};
   std::optional<http::Server> server;
   // Woken (cancelled) to begin the shutdown; stop_requested covers a stop before the wait.
   asio::steady_timer stop_timer{io};
@@ -273,6 +277,21 @@ struct Service::Impl {
     }
   }
 
+  // The daily backup at 01:00 UTC and, on Sundays after it, the test restore of the newest backup
+  // (a failure of either is alerted by BackupJobs, then rethrown for the scheduler's record).
+  void add_backup_jobs() {
+    scheduler.add(
+        {.name = "backup", .time_of_day = std::chrono::hours{1}, .after = {}, .run = [this] {
+           backups.run_blocking();
+         }});
+    scheduler.add({.name = "backup_verify",
+                   .time_of_day = std::chrono::hours{1},
+                   .after = {"backup"},
+                   .run = [this] {
+                     if (ops::backup_kind(now_utc()) == "weekly") backups.verify_blocking({});
+                   }});
+  }
+
   // Everything up to "listening"; then waits for the stop request and shuts down.
   Task<void> main(std::function<void()> on_serving) {
     std::string host;
@@ -294,6 +313,8 @@ struct Service::Impl {
           std::make_unique<AlertWebhook>(AlertWebhookOptions{.url = config.alert_webhook});
     }
     co_await backups.start();  // the backup metrics, with the catalogue's last successes
+    add_backup_jobs();
+    scheduler.start();
 
     server.emplace(io, make_router(), http::ServerOptions{.host = host, .port = port});
     server->map_exceptions(api::map_database_error);
@@ -312,6 +333,7 @@ struct Service::Impl {
     co_await server->shutdown(grace);
     co_await stop_authentication();
     co_await metric_maintenance.stop();
+    scheduler.stop();  // waits for a job in progress (jobs poll stop_requested())
     health.stop();
     caches.stop();
     co_await pool.close(grace);
