@@ -43,29 +43,40 @@ boost::json::object backup_json(const ops::BackupRecord& r) {
           {"error", domain::json_text(r.error)}};
 }
 
-// The body of a POST: none, or a JSON object holding only `allowed` members.
+// The body of a POST (none, or a JSON object) and the errors of its members not in `allowed`.
 boost::json::object optional_body(const Request& request,
-                                  std::initializer_list<std::string> allowed) {
+                                  std::initializer_list<std::string> allowed, FieldErrors& errors) {
   if (request.body.empty()) return {};
   boost::json::object body = http::parse_json_object(request);
-  FieldErrors errors;
   for (const auto& member : body) {
     if (std::find(allowed.begin(), allowed.end(), member.key()) == allowed.end()) {
       errors.push_back({std::string(member.key()), "is not a field of this request"});
     }
   }
-  if (!errors.empty()) throw http::unprocessable(std::move(errors));
   return body;
 }
 
+void check_run_body(const Request& request) {
+  FieldErrors errors;
+  optional_body(request, {}, errors);
+  if (!errors.empty()) throw http::unprocessable(std::move(errors));
+}
+
 std::optional<std::string> verify_id(const Request& request) {
-  const boost::json::object body = optional_body(request, {"id"});
-  const auto* id = body.if_contains("id");
-  if (id == nullptr || id->is_null()) return std::nullopt;
-  if (!id->is_string() || !Uuid::parse(std::string(id->as_string()))) {
-    throw http::unprocessable("id", "must be a backup id (a UUID)");
+  FieldErrors errors;
+  const boost::json::object body = optional_body(request, {"id"}, errors);
+  std::optional<std::string> id;
+  if (const auto* value = body.if_contains("id"); value != nullptr && !value->is_null()) {
+    const auto parsed =
+        value->is_string() ? Uuid::parse(std::string(value->as_string())) : std::nullopt;
+    if (parsed) {
+      id = parsed->to_string();
+    } else {
+      errors.push_back({"id", "must be a backup id (a UUID)"});
+    }
   }
-  return Uuid::parse(std::string(id->as_string()))->to_string();
+  if (!errors.empty()) throw http::unprocessable(std::move(errors));
+  return id;
 }
 
 // Runs an operation, mapping the backup exceptions to problems.
@@ -135,7 +146,7 @@ void add_backup_routes(http::Router& router, BackupRoutesDeps deps, ApiDocs& doc
 
   router.post(std::string(kBase) + "/run",
               [deps](Request& request) -> Task<Response> {
-                optional_body(request, {});
+                check_run_body(request);
                 auto work = [&deps]() -> Task<Response> {
                   const auto result = co_await deps.run();
                   boost::json::array deleted(result.deleted.begin(), result.deleted.end());

@@ -146,7 +146,10 @@ Task<ops::BackupRunResult> BackupJobs::run() {
 
 Task<ops::VerifyResult> BackupJobs::verify(std::optional<std::string> id) {
   Impl& impl = *impl_;
-  co_return co_await impl.exclusive([&impl, id] { return impl.verify(id); });
+  // A named local, not a temporary of the co_await expression: GCC 12 destroys such temporaries
+  // twice (see metrics_maintenance.cpp), and this one owns a string.
+  auto work = [&impl, id = std::move(id)] { return impl.verify(id); };
+  co_return co_await impl.exclusive(std::move(work));
 }
 
 Task<std::vector<ops::BackupRecord>> BackupJobs::list() {
