@@ -3,6 +3,7 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <cassert>
 
 #include "ops/backup_manifest.hpp"
 #include "pg/blocking_connection.hpp"
@@ -67,6 +68,7 @@ void catalog_start(pg::BlockingConnection& c, const BackupRecord& record) {
 
 void catalog_succeed(pg::BlockingConnection& c, const BackupRecord& record,
                      const BackupManifest& manifest) {
+  assert(record.file_name && record.location && !manifest.sha256.empty());
   c.exec_params(
       "UPDATE backups SET status = 'succeeded', finished_at = now(), file_name = $2, "
       "bytes = $3::bigint, sha256 = $4, location = $5, mirror_location = $6, "

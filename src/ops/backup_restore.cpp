@@ -1,6 +1,7 @@
 // Verify and restore (see backup_restore.hpp).
 #include "ops/backup_restore.hpp"
 
+#include <cassert>
 #include <chrono>
 #include <regex>
 
@@ -27,6 +28,7 @@ std::string checked_file(const BackupSettings& settings, const BackupRecord& rec
     throw BackupNotFound("backup " + record.id + " has no file (status " + record.status +
                          (record.deleted_at ? ", deleted by retention)" : ")"));
   }
+  assert(record.manifest && record.sha256);  // a succeeded row has them (backups_succeeded_check)
   const DirectoryLocation primary(settings.backup_dir);
   const auto sha = primary.sha256(*record.file_name);
   if (!sha) throw std::runtime_error("the file " + primary.uri(*record.file_name) + " is missing");
