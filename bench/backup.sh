@@ -33,7 +33,8 @@ cat "$root/bench/feedback_rate.lua" "$root/bench/report.lua" >"$work/rate.lua"
 rate() { wrk -t1 -c16 -d"${seconds}s" -s "$work/rate.lua" "$base/api/v1/feedback/rate" | grep REPORT; }
 echo "feedback/rate without a backup: $(rate)   (REPORT req/s p50_ms p99_ms errors)"
 ( sleep 1; "${backup[@]}" run >"$work/backup_during.log" 2>&1; date +%s.%N >"$work/backup_end" ) &
+backup_pid=$!
 started=$(date +%s.%N)
 during=$(rate)
-wait
+wait "$backup_pid"  # not a bare wait: the service is a child of this shell too
 echo "feedback/rate during a backup: $during   (backup took $(echo "$(cat "$work/backup_end") - $started - 1" | bc) s of the ${seconds} s)"

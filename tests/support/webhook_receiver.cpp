@@ -20,7 +20,7 @@ namespace beast = boost::beast;
 using asio::ip::tcp;
 
 struct WebhookReceiver::Impl {
-  int status = 200;
+  int fail_first = 0;
   asio::io_context io;
   tcp::acceptor acceptor{io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)};
   mutable std::mutex mutex;
@@ -33,10 +33,14 @@ struct WebhookReceiver::Impl {
       beast::flat_buffer buffer;
       beast::http::request<beast::http::string_body> request;
       co_await beast::http::async_read(socket, buffer, request, asio::use_awaitable);
+      int status = 200;
       {
         std::lock_guard lock(mutex);
-        ++requests;
-        if (status >= 200 && status < 300) bodies.push_back(request.body());
+        if (++requests <= fail_first) {
+          status = 503;
+        } else {
+          bodies.push_back(request.body());
+        }
       }
       beast::http::response<beast::http::string_body> response{
           static_cast<beast::http::status>(status), 11};
@@ -56,8 +60,8 @@ struct WebhookReceiver::Impl {
   }
 };
 
-WebhookReceiver::WebhookReceiver(int status) : impl_(std::make_unique<Impl>()) {
-  impl_->status = status;
+WebhookReceiver::WebhookReceiver(int fail_first) : impl_(std::make_unique<Impl>()) {
+  impl_->fail_first = fail_first;
   asio::co_spawn(impl_->io, impl_->accept_loop(), asio::detached);
   impl_->thread = std::thread([impl = impl_.get()] { impl->io.run(); });
 }

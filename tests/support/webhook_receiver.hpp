@@ -1,7 +1,7 @@
 #pragma once
 // A test HTTP server that receives webhook POSTs (alerts): listens on a free loopback port, answers
-// every request with `status` (200 unless told otherwise) and keeps the bodies, so a test can wait
-// for the alert it expects.
+// the first `fail_first` requests with 503 (to test retries) and every other with 200, and keeps
+// the bodies it accepted, so a test can wait for the alert it expects.
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -12,7 +12,7 @@ namespace utxoiq::testing {
 
 class WebhookReceiver {
  public:
-  explicit WebhookReceiver(int status = 200);
+  explicit WebhookReceiver(int fail_first = 0);
   ~WebhookReceiver();
   WebhookReceiver(const WebhookReceiver&) = delete;
   WebhookReceiver& operator=(const WebhookReceiver&) = delete;
