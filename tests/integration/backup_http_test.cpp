@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <thread>
 
 #include "pg/blocking_connection.hpp"
 #include "support/api_helpers.hpp"
@@ -157,6 +158,20 @@ TEST_F(BackupHttpTest, BadInputIsRefusedAndChangesNothing) {
   EXPECT_EQ(writer.get(kList).status, 403);
   EXPECT_EQ(send(writer, kVerify, "").status, 403);
   EXPECT_EQ(sql_count(service_.database_url(), "SELECT count(*) FROM backups"), 0);
+}
+
+TEST_F(BackupHttpTest, TheServiceSchedulesTheBackupAndTheVerifyAtOne) {
+  // A job seen for the first time records its latest slot (ops/scheduler.hpp): 01:00 UTC.
+  const std::string query =
+      "SELECT count(*) FROM scheduled_runs WHERE job IN ('backup', 'backup_verify') "
+      "AND extract(hour FROM last_slot AT TIME ZONE 'UTC') = 1 "
+      "AND extract(minute FROM last_slot AT TIME ZONE 'UTC') = 0";
+  const auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (sql_count(service_.database_url(), query) < 2 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_EQ(sql_count(service_.database_url(), query), 2);
 }
 
 }  // namespace
