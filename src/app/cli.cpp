@@ -7,6 +7,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "app/backup_command.hpp"
 #include "app/exit_codes.hpp"
 #include "app/keys_command.hpp"
 #include "app/migrate_command.hpp"
@@ -25,6 +26,39 @@ void add_database_options(CLI::App& cmd, DatabaseOptions& db) {
   cmd.add_option("--data-dir", db.data_dir, "Directory of the embedded PostgreSQL and Redis data")
       ->envname("UTXOIQ_DATA_DIR")
       ->capture_default_str();
+}
+
+// Backups: the directories, for `serve` and `backup`.
+void add_backup_dir_options(CLI::App& cmd, BackupConfig& backup) {
+  cmd.add_option("--backup-dir", backup.dir,
+                 "Directory of the backup files (default DATA_DIR/backups)")
+      ->envname("UTXOIQ_BACKUP_DIR");
+  cmd.add_option("--backup-mirror-dir", backup.mirror_dir,
+                 "Second location: every backup is copied here and checked (must exist)")
+      ->envname("UTXOIQ_BACKUP_MIRROR_DIR");
+}
+
+void add_backup_command(CLI::App& cli, BackupArgs& args) {
+  auto* backup = cli.add_subcommand("backup", "Take, list, verify and restore backups");
+  backup->require_subcommand(1);
+  add_database_options(*backup, args.database);
+  add_backup_dir_options(*backup, args.backup);
+  backup->add_subcommand("run", "Take a backup now (pg_dump of one snapshot, mirror, retention)")
+      ->fallthrough()
+      ->callback([&args] { args.action = "run"; });
+  backup->add_subcommand("list", "List the kept backups, newest first")
+      ->fallthrough()
+      ->callback([&args] { args.action = "list"; });
+  auto* verify = backup->add_subcommand("verify", "Test-restore a backup (default: the newest)");
+  verify->fallthrough();
+  verify->add_option("ID", args.id, "The backup's id (see backup list)");
+  verify->callback([&args] { args.action = "verify"; });
+  auto* restore = backup->add_subcommand("restore", "Restore a backup into a database");
+  restore->fallthrough();
+  restore->add_option("ID", args.id, "The backup's id (see backup list)")->required();
+  restore->add_option("--target", args.target, "Database to restore into (created)")->required();
+  restore->add_flag("--force", args.force, "Replace the target even when it holds tables");
+  restore->callback([&args] { args.action = "restore"; });
 }
 
 void add_serve_command(CLI::App& cli, ServeConfig& config, int& overflow) {
@@ -115,6 +149,11 @@ void add_serve_command(CLI::App& cli, ServeConfig& config, int& overflow) {
                    "Prefix of every Redis key and channel (several deployments on one Redis)")
       ->envname("UTXOIQ_REDIS_KEY_PREFIX");
   add_retention_options(*serve, config.retention);
+  add_backup_dir_options(*serve, config.backup);
+  serve
+      ->add_option("--alert-webhook", config.alert_webhook,
+                   "http:// URL that failed-backup alerts are POSTed to as JSON")
+      ->envname("UTXOIQ_ALERT_WEBHOOK");
 }
 
 void add_migrate_command(CLI::App& cli, MigrateArgs& args) {
@@ -191,6 +230,8 @@ int run_cli(int argc, char** argv) {
   add_partitions_command(cli, partitions_args);
   RetentionArgs retention_args;
   add_database_options(*add_retention_command(cli, retention_args), retention_args.database);
+  BackupArgs backup_args;
+  add_backup_command(cli, backup_args);
 
   try {
     cli.parse(argc, argv);
@@ -224,6 +265,7 @@ int run_cli(int argc, char** argv) {
   if (cli.got_subcommand("keys")) return run_keys(keys_args);
   if (cli.got_subcommand("partitions")) return run_partitions(partitions_args);
   if (cli.got_subcommand("retention")) return run_retention_command(retention_args);
+  if (cli.got_subcommand("backup")) return run_backup_command(backup_args);
   return kExitUsage;
 }
 

@@ -47,6 +47,13 @@ struct RetentionSettings {
   std::string time = "02:00";   // UTXOIQ_RETENTION_TIME, UTC
 };
 
+// Backups (requirement 8): where the files go. An empty dir means <data dir>/backups, beside the
+// embedded PostgreSQL's directory and never inside it.
+struct BackupConfig {
+  std::string dir;         // --backup-dir, UTXOIQ_BACKUP_DIR
+  std::string mirror_dir;  // --backup-mirror-dir, UTXOIQ_BACKUP_MIRROR_DIR: the second location
+};
+
 struct ServeConfig {
   DatabaseOptions database;
   std::string redis_url;                  // REDIS_URL; empty: embedded redis-server if installed
@@ -69,6 +76,9 @@ struct ServeConfig {
   int max_connections = 0;
   // Failed authentications per minute and client address before 429 (--auth-failure-limit).
   int failed_auth_limit = 20;
+  // Backups and their alerts.
+  BackupConfig backup;
+  std::string alert_webhook;  // --alert-webhook, UTXOIQ_ALERT_WEBHOOK: http:// URL; empty: none
 };
 
 // The bootstrap admin key must be at least this long (api.md): a short one could be guessed.

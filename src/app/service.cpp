@@ -22,6 +22,7 @@
 #include "api/auth_middleware.hpp"
 #include "api/authenticator.hpp"
 #include "api/backfill_routes.hpp"
+#include "api/backup_routes.hpp"
 #include "api/cached_backfill_jobs.hpp"
 #include "api/cached_feedback_stats.hpp"
 #include "api/cached_metric_bodies.hpp"
@@ -37,6 +38,9 @@
 #include "api/openapi_routes.hpp"
 #include "api/rate_limit_middleware.hpp"
 #include "api/ui_routes.hpp"
+#include "app/alert_webhook.hpp"
+#include "app/backup_command.hpp"
+#include "app/backup_jobs.hpp"
 #include "app/exit_codes.hpp"
 #include "app/metrics_maintenance.hpp"
 #include "app/periodic_task.hpp"
@@ -214,6 +218,14 @@ struct Service::Impl {
   MetricsMaintenance metric_maintenance;
   // Retention (issue 13): its daily job in the scheduler, its routes on a worker thread.
   RetentionService retention{database_url, config};
+  // Backups (requirement 8): the jobs on their worker thread, alerting through the webhook when
+  // --alert-webhook is set (made in main(), where a bad URL becomes a usage error).
+  std::unique_ptr<AlertWebhook> alert_webhook;
+  BackupJobs backups{io,
+                     {.settings = backup_settings(config.database, config.backup, database_url),
+                      .alert = [this](Alert alert) {
+                        if (alert_webhook) alert_webhook->send(std::move(alert));
+                      }}};
   // The daily jobs (ops/scheduler.hpp) on a thread of their own, one instance per slot; jobs are
   // add()ed before main() starts it.
   ops::Scheduler scheduler{{.database_url = database_url}};
@@ -255,6 +267,12 @@ struct Service::Impl {
     api::add_retention_routes(router, retention.routes(), docs);
     // The operations dashboard (open; its page sends the admin key to the routes above).
     api::add_ui_routes(router, docs);
+    api::add_backup_routes(
+        router,
+        {.run = [this] { return backups.run(); },
+         .verify = [this](std::optional<std::string> id) { return backups.verify(std::move(id)); },
+         .list = [this] { return backups.list(); }},
+        docs);
     // Lists the routes of the running server, so routes added anywhere above appear too.
     api::add_openapi_routes(router, {.routes = [this] { return server->router().routes(); }}, docs);
     return router;
@@ -291,6 +309,21 @@ struct Service::Impl {
     }
   }
 
+  // The daily backup at 01:00 UTC and, on Sundays after it, the test restore of the newest backup
+  // (a failure of either is alerted by BackupJobs, then rethrown for the scheduler's record).
+  void add_backup_jobs() {
+    scheduler.add(
+        {.name = "backup", .time_of_day = std::chrono::hours{1}, .after = {}, .run = [this] {
+           backups.run_blocking();
+         }});
+    scheduler.add({.name = "backup_verify",
+                   .time_of_day = std::chrono::hours{1},
+                   .after = {"backup"},
+                   .run = [this] {
+                     if (ops::backup_kind(now_utc()) == "weekly") backups.verify_blocking({});
+                   }});
+  }
+
   // Everything up to "listening"; then waits for the stop request and shuts down.
   Task<void> main(std::function<void()> on_serving) {
     std::string host;
@@ -308,6 +341,12 @@ struct Service::Impl {
     co_await start_authentication();
     co_await metric_maintenance.start();  // partitions exist before the first write
     retention.start();
+    if (!config.alert_webhook.empty()) {
+      alert_webhook =
+          std::make_unique<AlertWebhook>(AlertWebhookOptions{.url = config.alert_webhook});
+    }
+    co_await backups.start();  // the backup metrics, with the catalogue's last successes
+    add_backup_jobs();
     scheduler.start();
 
     server.emplace(

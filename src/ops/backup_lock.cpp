@@ -1,0 +1,13 @@
+// The backup advisory lock (see backup_lock.hpp).
+#include "ops/backup_lock.hpp"
+
+#include "ops/backup_types.hpp"
+
+namespace utxoiq::ops {
+
+BackupLock::BackupLock(const std::string& database_url) : connection_(database_url) {
+  const auto got = connection_.exec("SELECT pg_try_advisory_lock(hashtext('utxoiq.backup'))");
+  if (got.rows.at(0).at(0) != "t") throw BackupBusy();
+}
+
+}  // namespace utxoiq::ops
