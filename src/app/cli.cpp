@@ -7,6 +7,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "app/db_command.hpp"
 #include "app/exit_codes.hpp"
 #include "app/keys_command.hpp"
 #include "app/migrate_command.hpp"
@@ -22,6 +23,22 @@ void add_database_options(CLI::App& cmd, DatabaseOptions& db) {
       ->envname("DATABASE_URL");
   cmd.add_option("--data-dir", db.data_dir, "Directory of the embedded PostgreSQL and Redis data")
       ->envname("UTXOIQ_DATA_DIR")
+      ->capture_default_str();
+}
+
+// Query insight (issue 11): slow statements and N+1 detection.
+void add_query_insight_options(CLI::App& serve, ServeConfig& config) {
+  serve
+      .add_option("--slow-query-ms", config.slow_query_ms,
+                  "Statements taking at least this long are logged with their plan")
+      ->envname("UTXOIQ_SLOW_QUERY_MS")
+      ->check(CLI::Range(1, 3600000))
+      ->capture_default_str();
+  serve
+      .add_option("--n-plus-one-threshold", config.n_plus_one_threshold,
+                  "A request running one statement this many times or more is reported as N+1")
+      ->envname("UTXOIQ_N_PLUS_ONE_THRESHOLD")
+      ->check(CLI::Range(2, 1000000))
       ->capture_default_str();
 }
 
@@ -99,6 +116,7 @@ void add_serve_command(CLI::App& cli, ServeConfig& config, int& overflow) {
       ->add_option("--redis-key-prefix", config.redis_key_prefix,
                    "Prefix of every Redis key and channel (several deployments on one Redis)")
       ->envname("UTXOIQ_REDIS_KEY_PREFIX");
+  add_query_insight_options(*serve, config);
 }
 
 void add_migrate_command(CLI::App& cli, MigrateArgs& args) {
@@ -159,6 +177,22 @@ void add_partitions_command(CLI::App& cli, PartitionsArgs& args) {
       ->callback([&args] { args.action = "maintain"; });
 }
 
+void add_db_command(CLI::App& cli, DbArgs& args) {
+  auto* db = cli.add_subcommand("db", "Database diagnostics");
+  db->require_subcommand(1);
+  add_database_options(*db, args.database);
+  auto* advise = db->add_subcommand(
+      "advise", "Index suggestions (hypopg) and unused, duplicate, invalid indexes");
+  advise->fallthrough();
+  advise->add_option("--statement", args.statements, "A statement to find an index for");
+  advise
+      ->add_option("--min-unused-bytes", args.min_unused_bytes,
+                   "Unused indexes smaller than this are not listed")
+      ->check(CLI::Range(0LL, 1LL << 50))
+      ->capture_default_str();
+  advise->callback([&args] { args.action = "advise"; });
+}
+
 }  // namespace
 
 int run_cli(int argc, char** argv) {
@@ -173,6 +207,8 @@ int run_cli(int argc, char** argv) {
   add_keys_command(cli, keys_args);
   PartitionsArgs partitions_args;
   add_partitions_command(cli, partitions_args);
+  DbArgs db_args;
+  add_db_command(cli, db_args);
 
   try {
     cli.parse(argc, argv);
@@ -199,6 +235,7 @@ int run_cli(int argc, char** argv) {
   if (cli.got_subcommand("migrate")) return run_migrate(migrate_args);
   if (cli.got_subcommand("keys")) return run_keys(keys_args);
   if (cli.got_subcommand("partitions")) return run_partitions(partitions_args);
+  if (cli.got_subcommand("db")) return run_db(db_args);
   return kExitUsage;
 }
 

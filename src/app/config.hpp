@@ -53,6 +53,9 @@ struct ServeConfig {
   // (or test databases) share one Redis without sharing cache entries or limits.
   std::string redis_key_prefix;
   DatabaseBreakerSettings db_breaker;
+  // Query insight (issue 11, pg/query_insight.hpp).
+  int slow_query_ms = 100;       // --slow-query-ms, UTXOIQ_SLOW_QUERY_MS
+  int n_plus_one_threshold = 5;  // --n-plus-one-threshold, UTXOIQ_N_PLUS_ONE_THRESHOLD
 };
 
 }  // namespace utxoiq::app
