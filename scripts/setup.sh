@@ -11,6 +11,7 @@ PACKAGES=(
   libspdlog-dev libfmt-dev libcli11-dev libzstd-dev libssl-dev prometheus-cpp-dev
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
   postgresql-15 postgresql-client-15 postgresql-15-hypopg redis-server wrk curl python3
+  prometheus
 )
 
 missing=()
