@@ -34,9 +34,14 @@ namespace asio = boost::asio;
 using namespace std::chrono_literals;
 using testing::HttpClient;
 
+// Named constants: GCC 12 miscompiles string literals inside co_await expressions.
+constexpr std::string_view kRepeated = "SELECT $1::int + 1";
+constexpr std::string_view kSleep = "SELECT pg_sleep($1::float8)";
+
 Task<http::Response> repeat(pg::Pool& pool, int times, std::chrono::milliseconds pause) {
   for (int i = 0; i < times; ++i) {
-    co_await pool.execute("SELECT $1::int + 1", {std::to_string(i)});
+    pg::Params params{std::to_string(i)};
+    co_await pool.execute(kRepeated, std::move(params));
     if (pause.count() > 0) co_await testing::sleep_for(pause);
   }
   co_return http::json_response(200, boost::json::object{{"ran", times}});
@@ -84,7 +89,8 @@ class QueryInsightTest : public ::testing::Test {
     http::Router router;
     router.get("/test/slow",
                [this](http::Request&) -> Task<http::Response> {
-                 co_await pool_->execute("SELECT pg_sleep($1::float8)", {std::string("0.15")});
+                 pg::Params params{std::string("0.15")};
+                 co_await pool_->execute(kSleep, std::move(params));
                  co_return http::json_response(200, boost::json::object{});
                },
                {.name = "test_slow", .body_limit = http::kDefaultBodyLimit, .min_role = {}});
