@@ -113,15 +113,20 @@ SelfMetricsPublisher::SelfMetricsPublisher(pg::Pool& pool, cache::CacheSet& cach
     : pool_(pool), caches_(caches), insight_(insight), writer_(writer) {}
 
 Task<std::int64_t> SelfMetricsPublisher::publish() {
-  SelfFigures figures{.pool_name = pool_.options().name,
-                      .pool = pool_.stats(),
-                      .caches = co_await caches_.stats(),
-                      .statements = insight_.statements(),
-                      .slow_statements = insight_.slow_statements().size(),
-                      .n_plus_one = insight_.n_plus_one().size(),
-                      .exposition = obs::default_registry().expose()};
-  const auto rows = self_metric_records(figures, caches_.instance_id(), now_utc());
-  const auto outcome = co_await writer_.insert(rows, std::nullopt);
+  // Plain statements only: GCC 12 mishandles co_await inside aggregate initializers and
+  // temporaries that live across a co_await.
+  SelfFigures figures;
+  figures.caches = co_await caches_.stats();
+  figures.pool_name = pool_.options().name;
+  figures.pool = pool_.stats();
+  figures.statements = insight_.statements();
+  figures.slow_statements = insight_.slow_statements().size();
+  figures.n_plus_one = insight_.n_plus_one().size();
+  figures.exposition = obs::default_registry().expose();
+  const std::vector<domain::MetricRecord> rows =
+      self_metric_records(figures, caches_.instance_id(), now_utc());
+  const std::optional<store::IdempotencyClaim> no_claim;
+  const store::WriteOutcome outcome = co_await writer_.insert(rows, no_claim);
   co_return outcome.inserted;
 }
 

@@ -57,12 +57,15 @@ class ScopedExecutor {
 
 }  // namespace
 
+// Named locals, not temporaries of the co_await expressions: GCC 12 destroys such temporaries
+// twice (here a shared_ptr: the context would be freed while the request still uses it).
 Task<Response> run_in_request_scope(std::shared_ptr<obs::RequestContext> context,
                                     Task<Response> task) {
   assert(context);
   const asio::any_io_executor executor = co_await asio::this_coro::executor;
-  co_return co_await asio::co_spawn(ScopedExecutor(executor, std::move(context)), std::move(task),
-                                    asio::use_awaitable);
+  const ScopedExecutor scoped(executor, std::move(context));
+  auto completion = asio::co_spawn(scoped, std::move(task), asio::use_awaitable);
+  co_return co_await std::move(completion);
 }
 
 Middleware request_scope_middleware(RequestFinished finished) {
@@ -70,7 +73,9 @@ Middleware request_scope_middleware(RequestFinished finished) {
     auto context = std::make_shared<obs::RequestContext>();
     context->request_id = request.request_id;
     context->route = request.route_name.empty() ? "unmatched" : std::string(request.route_name);
-    Response response = co_await run_in_request_scope(context, next(request));
+    Task<Response> rest = next(request);
+    auto scoped = run_in_request_scope(context, std::move(rest));
+    Response response = co_await std::move(scoped);
     if (finished) finished(*context);
     co_return response;
   };

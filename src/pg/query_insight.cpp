@@ -109,7 +109,8 @@ void QueryInsight::on_slow(const StatementIdentity& statement, const QueryEvent&
 Task<void> QueryInsight::explain(std::uint64_t sequence, std::string sql, Params params) {
   std::string plan;
   try {
-    const Result result = co_await pool_->execute(std::string(kExplainPrefix) + sql, params);
+    const std::string explain_sql = std::string(kExplainPrefix) + sql;
+    const Result result = co_await pool_->execute(explain_sql, std::move(params));
     if (!result.empty()) plan = std::string(result.text(0, 0));
   } catch (const std::exception& e) {
     obs::log_debug("slow statement not explained", {{"error", e.what()}});

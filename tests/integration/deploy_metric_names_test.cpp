@@ -30,8 +30,9 @@ std::string read_file(const std::filesystem::path& path) {
 std::set<std::string> metric_names_in(const std::string& text) {
   static const std::regex name(R"(\b((?:utxoiq|http)_[a-z0-9_]+))");
   std::set<std::string> out;
-  for (std::sregex_iterator it(text.begin(), text.end(), name), end; it != end; ++it)
+  for (std::sregex_iterator it(text.begin(), text.end(), name), end; it != end; ++it) {
     out.insert((*it)[1].str());
+  }
   return out;
 }
 
@@ -66,13 +67,21 @@ std::set<std::string> scraped_names(const std::string& exposition) {
 TEST(DeployMetricNames, DashboardAndRulesUseOnlyScrapedMetrics) {
   ServiceUnderTest service;
   auto client = service.client();
-  // Traffic, so the labelled families have children: a write, cached reads, a miss.
-  ASSERT_EQ(
-      client.post("/api/v1/feedback/rate", R"({"insight_id":"i","user_id":"u","rating":4})").status,
-      201);
+  // Traffic, so the labelled families have children: writes, cached reads, a miss.
+  ASSERT_EQ(client
+                .post("/api/v1/feedback/rate",
+                      std::string_view(R"({"insight_id":"i","user_id":"u","rating":4})"))
+                .status,
+            201);
   for (int i = 0; i < 2; ++i)
     ASSERT_EQ(client.get("/api/v1/feedback/stats?insight_id=i").status, 200);
   ASSERT_EQ(client.get("/no/such/route").status, 404);
+  ASSERT_EQ(client
+                .post("/api/v1/monitoring/metrics",
+                      std::string_view(R"({"service_name":"s","metric_type":"t",)"
+                                       R"("metric_value":1,"unit":"u"})"))
+                .status,
+            201);
   const auto scrape = client.get("/metrics");
   ASSERT_EQ(scrape.status, 200);
   const auto scraped = scraped_names(scrape.body);
@@ -97,7 +106,9 @@ TEST(DeployMetricNames, ScrapedNamesFollowPrometheusConventions) {
     std::smatch m;
     if (!std::regex_match(line, m, type_line)) continue;
     const std::string name = m[1].str();
-    if (m[2].str() == "counter") EXPECT_TRUE(name.ends_with("_total")) << name;
+    if (m[2].str() == "counter") {
+      EXPECT_TRUE(name.ends_with("_total")) << name;
+    }
     EXPECT_EQ(name.find("_ms"), std::string::npos) << name;
     EXPECT_EQ(name.find("milliseconds"), std::string::npos) << name;
     EXPECT_EQ(name.find("_kb"), std::string::npos) << name;
