@@ -1,7 +1,7 @@
 // POST /monitoring/database/publish-metrics on the real service: the instance's own pool, cache,
 // query and HTTP figures become rows of system_metrics (service_name utxoiq-store, metadata
 // naming the instance), readable through GET /monitoring/metrics; /monitoring/database/queries
-// lists the service's own statements by fingerprint.
+// lists the service's own statements by fingerprint; /monitoring/database/indexes answers.
 #include <gtest/gtest.h>
 
 #include <set>
@@ -71,6 +71,25 @@ TEST(QueriesRoute, ListsTheServicesOwnStatementsNormalized) {
   EXPECT_TRUE(some_called_three_times);
   // Our own routes are no N+1: three writes ran no statement five times in one request.
   EXPECT_TRUE(body.at("n_plus_one").as_array().empty());
+}
+
+TEST(IndexesRoute, AnswersTheAdvisorsFourListsAndWhetherHypopgIsThere) {
+  ServiceUnderTest service;
+  auto client = service.client();
+  ASSERT_EQ(client
+                .post("/api/v1/feedback/rate",
+                      std::string_view(R"({"insight_id":"i","user_id":"u","rating":4})"))
+                .status,
+            201);
+  const auto response = client.get("/api/v1/monitoring/database/indexes");
+  ASSERT_EQ(response.status, 200) << response.body;
+  const auto body = response.json();
+  for (const char* list : {"suggestions", "unused", "duplicates", "invalid"})
+    EXPECT_TRUE(body.at(list).is_array()) << list;
+  EXPECT_TRUE(body.at("hypopg").is_bool());
+  // The service's own statements on an empty schema are cheap: nothing to suggest.
+  EXPECT_TRUE(body.at("suggestions").as_array().empty());
+  EXPECT_EQ(service.client("").get("/api/v1/monitoring/database/indexes").status, 401);
 }
 
 }  // namespace
