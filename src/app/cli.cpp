@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "app/backup_command.hpp"
+#include "app/db_command.hpp"
 #include "app/exit_codes.hpp"
 #include "app/keys_command.hpp"
 #include "app/migrate_command.hpp"
@@ -59,6 +60,22 @@ void add_backup_command(CLI::App& cli, BackupArgs& args) {
   restore->add_option("--target", args.target, "Database to restore into (created)")->required();
   restore->add_flag("--force", args.force, "Replace the target even when it holds tables");
   restore->callback([&args] { args.action = "restore"; });
+}
+
+// Query insight (issue 11): slow statements and N+1 detection.
+void add_query_insight_options(CLI::App& serve, ServeConfig& config) {
+  serve
+      .add_option("--slow-query-ms", config.slow_query_ms,
+                  "Statements taking at least this long are logged with their plan")
+      ->envname("UTXOIQ_SLOW_QUERY_MS")
+      ->check(CLI::Range(1, 3600000))
+      ->capture_default_str();
+  serve
+      .add_option("--n-plus-one-threshold", config.n_plus_one_threshold,
+                  "A request running one statement this many times or more is reported as N+1")
+      ->envname("UTXOIQ_N_PLUS_ONE_THRESHOLD")
+      ->check(CLI::Range(2, 1000000))
+      ->capture_default_str();
 }
 
 void add_serve_command(CLI::App& cli, ServeConfig& config, int& overflow) {
@@ -154,6 +171,7 @@ void add_serve_command(CLI::App& cli, ServeConfig& config, int& overflow) {
       ->add_option("--alert-webhook", config.alert_webhook,
                    "http:// URL that failed-backup alerts are POSTed to as JSON")
       ->envname("UTXOIQ_ALERT_WEBHOOK");
+  add_query_insight_options(*serve, config);
 }
 
 void add_migrate_command(CLI::App& cli, MigrateArgs& args) {
@@ -214,6 +232,22 @@ void add_partitions_command(CLI::App& cli, PartitionsArgs& args) {
       ->callback([&args] { args.action = "maintain"; });
 }
 
+void add_db_command(CLI::App& cli, DbArgs& args) {
+  auto* db = cli.add_subcommand("db", "Database diagnostics");
+  db->require_subcommand(1);
+  add_database_options(*db, args.database);
+  auto* advise = db->add_subcommand(
+      "advise", "Index suggestions (hypopg) and unused, duplicate, invalid indexes");
+  advise->fallthrough();
+  advise->add_option("--statement", args.statements, "A statement to find an index for");
+  advise
+      ->add_option("--min-unused-bytes", args.min_unused_bytes,
+                   "Unused indexes smaller than this are not listed")
+      ->check(CLI::Range(0LL, 1LL << 50))
+      ->capture_default_str();
+  advise->callback([&args] { args.action = "advise"; });
+}
+
 }  // namespace
 
 int run_cli(int argc, char** argv) {
@@ -232,6 +266,8 @@ int run_cli(int argc, char** argv) {
   add_database_options(*add_retention_command(cli, retention_args), retention_args.database);
   BackupArgs backup_args;
   add_backup_command(cli, backup_args);
+  DbArgs db_args;
+  add_db_command(cli, db_args);
 
   try {
     cli.parse(argc, argv);
@@ -266,6 +302,7 @@ int run_cli(int argc, char** argv) {
   if (cli.got_subcommand("partitions")) return run_partitions(partitions_args);
   if (cli.got_subcommand("retention")) return run_retention_command(retention_args);
   if (cli.got_subcommand("backup")) return run_backup_command(backup_args);
+  if (cli.got_subcommand("db")) return run_db(db_args);
   return kExitUsage;
 }
 

@@ -79,6 +79,9 @@ struct ServeConfig {
   // Backups and their alerts.
   BackupConfig backup;
   std::string alert_webhook;  // --alert-webhook, UTXOIQ_ALERT_WEBHOOK: http:// URL; empty: none
+  // Query insight (issue 11, pg/query_insight.hpp).
+  int slow_query_ms = 100;       // --slow-query-ms, UTXOIQ_SLOW_QUERY_MS
+  int n_plus_one_threshold = 5;  // --n-plus-one-threshold, UTXOIQ_N_PLUS_ONE_THRESHOLD
 };
 
 // The bootstrap admin key must be at least this long (api.md): a short one could be guessed.

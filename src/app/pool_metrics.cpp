@@ -33,9 +33,9 @@ void add_pool_metrics(obs::Registry& registry, const pg::Pool& pool) {
         counter("utxoiq_db_pool_connect_failures_total", "Failed connection attempts",
                 s.connect_failures_total);
         counter("utxoiq_db_pool_closed_total", "Connections closed", s.closed_total);
-        counter("utxoiq_db_pool_acquire_wait_seconds_sum", "Seconds spent waiting for a connection",
-                s.acquire_wait_seconds_sum);
-        counter("utxoiq_db_pool_acquire_wait_seconds_count", "Waits for a connection",
+        counter("utxoiq_db_pool_acquire_wait_seconds_total",
+                "Seconds spent waiting for a connection", s.acquire_wait_seconds_sum);
+        counter("utxoiq_db_pool_acquire_waits_total", "Waits for a connection",
                 static_cast<double>(s.acquire_wait_count));
       });
 }

@@ -41,14 +41,21 @@
 #include "app/alert_webhook.hpp"
 #include "app/backup_command.hpp"
 #include "app/backup_jobs.hpp"
+#include "api/monitoring_indexes_routes.hpp"
+#include "api/monitoring_queries_routes.hpp"
+#include "api/publish_metrics_route.hpp"
+#include "app/database_up_metric.hpp"
 #include "app/exit_codes.hpp"
+#include "app/index_advice.hpp"
 #include "app/metrics_maintenance.hpp"
 #include "app/periodic_task.hpp"
 #include "app/pool_metrics.hpp"
 #include "app/retention_service.hpp"
+#include "app/self_metrics.hpp"
 #include "cache/cache_set.hpp"
 #include "cache/distributed_rate_limiter.hpp"
 #include "domain/api_key.hpp"
+#include "http/request_scope.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "obs/logging.hpp"
@@ -58,6 +65,7 @@
 #include "pg/health_monitor.hpp"
 #include "pg/host_resolution.hpp"
 #include "pg/pool.hpp"
+#include "pg/query_insight.hpp"
 #include "resilience/breaker_metrics.hpp"
 #include "store/api_key_store.hpp"
 #include "store/partition_coverage.hpp"
@@ -151,6 +159,19 @@ std::chrono::milliseconds seconds_to_ms(double seconds) {
   return std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
 }
 
+// Query insight (issue 11): the pool's statements are observed by it.
+pg::QueryInsightOptions insight_options(const ServeConfig& config) {
+  pg::QueryInsightOptions options;
+  options.slow_threshold = std::chrono::milliseconds(config.slow_query_ms);
+  options.n_plus_one_threshold = static_cast<std::uint32_t>(config.n_plus_one_threshold);
+  return options;
+}
+
+pg::PoolOptions observed_by(pg::PoolOptions options, pg::QueryInsight& insight) {
+  options.connection.observer = insight.observer();
+  return options;
+}
+
 MetricsMaintenanceOptions maintenance_options(const std::string& url) {
   MetricsMaintenanceOptions options;
   options.database_url = url;
@@ -165,7 +186,8 @@ struct Service::Impl {
         database_url(std::move(database)),
         redis_url(std::move(redis)),
         db_breaker(database_breaker(config)),
-        pool(io.get_executor(), pool_options(config, database_url, db_breaker)),
+        pool(io.get_executor(),
+             observed_by(pool_options(config, database_url, db_breaker), insight)),
         health(io.get_executor(), pool),
         caches(io, cache_options(config, redis_url)),
         limiter(caches.redis(), limiter_options(config, caches.instance_id())),
@@ -174,6 +196,7 @@ struct Service::Impl {
     backfill_jobs.add_write_listener(cached_backfill_jobs.invalidator());
     metric_writer.add_write_listener(cached_metric_bodies.invalidator());
     scheduler.add(retention.daily_job([this] { return scheduler.stop_requested(); }));
+    insight.set_explain_pool(&pool);
   }
 
   // How often the in-memory API keys are reloaded (so a revocation is effective within seconds)
@@ -184,6 +207,8 @@ struct Service::Impl {
   std::string database_url;
   std::string redis_url;
   asio::io_context io{1};
+  // Statement statistics, slow statements, N+1 (issue 11); before the pool that reports to it.
+  pg::QueryInsight insight{io.get_executor(), insight_options(config), obs::default_registry()};
   std::shared_ptr<resilience::CircuitBreaker> db_breaker;
   pg::Pool pool;
   pg::HealthMonitor health;
@@ -229,7 +254,14 @@ struct Service::Impl {
   // The daily jobs (ops/scheduler.hpp) on a thread of their own, one instance per slot; jobs are
   // add()ed before main() starts it.
   ops::Scheduler scheduler{{.database_url = database_url}};
+  // The service's own figures into system_metrics, on request and once a minute (issue 11).
+  SelfMetricsPublisher self_metrics{pool, caches, insight, metric_writer};
+  IndexAdvisorRunner index_advisor{database_url, insight};
+  PeriodicTask self_metrics_job{io.get_executor(), "self metrics publish", std::chrono::minutes(1),
+                                [this] { return publish_self_metrics(); }};
   std::optional<http::Server> server;
+  // Alive as long as the service: collectors added to the (process-wide) registry check it.
+  std::shared_ptr<const int> metrics_owner = std::make_shared<const int>(0);
   // Woken (cancelled) to begin the shutdown; stop_requested covers a stop before the wait.
   asio::steady_timer stop_timer{io};
   bool stop_requested = false;
@@ -273,10 +305,17 @@ struct Service::Impl {
          .verify = [this](std::optional<std::string> id) { return backups.verify(std::move(id)); },
          .list = [this] { return backups.list(); }},
         docs);
+    api::add_monitoring_queries_routes(router, {.insight = insight}, docs);
+    api::add_monitoring_indexes_routes(router,
+                                       {.advise = [this] { return index_advisor.advise(); }}, docs);
+    api::add_publish_metrics_route(router, {.publish = [this] { return self_metrics.publish(); }},
+                                   docs);
     // Lists the routes of the running server, so routes added anywhere above appear too.
     api::add_openapi_routes(router, {.routes = [this] { return server->router().routes(); }}, docs);
     return router;
   }
+
+  Task<void> publish_self_metrics() { co_await self_metrics.publish(); }
 
   // The bootstrap admin key (UTXOIQ_BOOTSTRAP_ADMIN_KEY) and the first load of the known keys,
   // before the first request is served.
@@ -334,6 +373,8 @@ struct Service::Impl {
     co_await pool.start();
     health.start();
     add_pool_metrics(obs::default_registry(), pool);
+    add_database_up_metric(obs::default_registry(), primary_host().host, "primary", metrics_owner,
+                           [this] { return health.up(); });
     resilience::add_breaker_metrics(obs::default_registry(), "postgres_primary", db_breaker);
     // Never fails for an unreachable Redis: the cache and the limiter work without it.
     co_await caches.start();
@@ -354,12 +395,16 @@ struct Service::Impl {
         http::ServerOptions{
             .host = host, .port = port, .max_connections = serve_max_connections(config)});
     server->map_exceptions(api::map_database_error);
+    // FIRST: what runs after it knows its request (statements attributed, N+1 counted).
+    server->use(http::request_scope_middleware(
+        [this](const obs::RequestContext& request) { insight.request_finished(request); }));
     server->use(api::make_auth_middleware(authenticator, &failed_auth));
     // AFTER the auth middleware: it reads request.principal.
     server->use(api::rate_limit_middleware(limiter));
     // Hardening: heavy requests (batch ingest, large pages) of one key at most 2 at a time.
     server->use(api::heavy_request_limit({.heavy_routes = {"metrics_batch"}}));
     server->start();
+    self_metrics_job.start();
     obs::log_info("serving", {{"address", host}, {"port", static_cast<int>(server->bound_port())}});
     if (on_serving) on_serving();
 
@@ -369,6 +414,7 @@ struct Service::Impl {
     }
     const auto grace = seconds_to_ms(config.shutdown_grace_s);
     co_await server->shutdown(grace);
+    co_await self_metrics_job.stop();
     co_await stop_authentication();
     co_await metric_maintenance.stop();
     scheduler.stop();  // waits for a job in progress (jobs poll stop_requested())

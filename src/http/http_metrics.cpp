@@ -27,32 +27,27 @@ HttpMetrics::HttpMetrics(obs::Registry& registry)
                                  {"route", "method", "status"})),
       durations_(registry.histogram("http_request_duration_seconds",
                                     "Time from a request's header to the end of its response.",
-                                    {"route"})),
+                                    {"route", "status_class"})),
       open_connections_(registry.gauge("http_open_connections", "Open HTTP connections.").get()) {}
 
 void HttpMetrics::record(const Route* route, Method method, int status, double seconds) {
-  obs::Counter* counter = nullptr;
-  obs::Histogram* histogram = nullptr;
+  Children children{};
   {
     std::lock_guard lock(mutex_);
     const Key key{route, method, status};
-    auto counter_it = counters_.find(key);
-    if (counter_it == counters_.end()) {
+    auto found = children_.find(key);
+    if (found == children_.end()) {
       const std::string status_text = std::to_string(status);
-      counter_it = counters_
-                       .emplace(key, &requests_.labels({route_label(route), method_name(method),
-                                                        std::string_view(status_text)}))
-                       .first;
+      const std::string status_class = std::to_string(status / 100) + "xx";
+      const Children made{&requests_.labels({route_label(route), method_name(method),
+                                             std::string_view(status_text)}),
+                          &durations_.labels({route_label(route), std::string_view(status_class)})};
+      found = children_.emplace(key, made).first;
     }
-    counter = counter_it->second;
-    auto histogram_it = histograms_.find(route);
-    if (histogram_it == histograms_.end()) {
-      histogram_it = histograms_.emplace(route, &durations_.labels({route_label(route)})).first;
-    }
-    histogram = histogram_it->second;
+    children = found->second;
   }
-  counter->inc();
-  histogram->observe(seconds);
+  children.counter->inc();
+  children.histogram->observe(seconds);
 }
 
 }  // namespace utxoiq::http

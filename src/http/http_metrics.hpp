@@ -1,6 +1,7 @@
 #pragma once
 // The HTTP metrics of every request: http_requests_total{route,method,status} and
-// http_request_duration_seconds{route}, plus http_open_connections. Children are cached per
+// http_request_duration_seconds{route,status_class} (status_class 2xx..5xx: a bounded label set),
+// plus http_open_connections. Children are cached per
 // (route, method, status) so a request costs a short lock on the cache, a lock-free counter
 // increment and a histogram observation (under that child's own short mutex, in prometheus-cpp),
 // and no string is built.
@@ -39,8 +40,11 @@ class HttpMetrics {
   obs::Family<obs::Histogram>& durations_;
   obs::Gauge& open_connections_;
   std::mutex mutex_;
-  std::unordered_map<Key, obs::Counter*, KeyHash> counters_;
-  std::unordered_map<const Route*, obs::Histogram*> histograms_;
+  struct Children {
+    obs::Counter* counter;
+    obs::Histogram* histogram;
+  };
+  std::unordered_map<Key, Children, KeyHash> children_;
 };
 
 }  // namespace utxoiq::http

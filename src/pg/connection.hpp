@@ -39,6 +39,8 @@ struct QueryEvent {
   std::string_view sqlstate;        // of the failure; empty when ok or when the connection failed
   std::size_t statement_index = 0;  // position in the pipeline (0 for execute)
   std::size_t pipeline_size = 1;
+  const Params* params = nullptr;  // of execute/pipeline statements (to EXPLAIN them again)
+  std::int64_t rows = -1;          // returned or affected; -1 when unknown
 };
 using QueryObserver = std::function<void(const QueryEvent&)>;
 

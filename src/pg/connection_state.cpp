@@ -178,7 +178,8 @@ QueryError ConnectionState::query_error(const PGresult* result,
 }
 
 void ConnectionState::notify(std::string_view sql, Clock::time_point started, bool ok,
-                             std::string_view sqlstate, std::size_t index, std::size_t size) const {
+                             std::string_view sqlstate, std::size_t index, std::size_t size,
+                             const Params* params, std::int64_t rows) const {
   if (!options.observer) return;
   QueryEvent event;
   event.sql = sql;
@@ -187,6 +188,8 @@ void ConnectionState::notify(std::string_view sql, Clock::time_point started, bo
   event.sqlstate = sqlstate;
   event.statement_index = index;
   event.pipeline_size = size;
+  event.params = params;
+  event.rows = rows;
   try {
     options.observer(event);
   } catch (const std::exception& e) {

@@ -139,7 +139,8 @@ Task<std::vector<Result>> run_batch(std::shared_ptr<ConnectionState> state,
   const std::size_t failed_at = error ? error->statement_index().value_or(0) : statements.size();
   for (std::size_t i = 0; i < statements.size(); ++i) {
     state->notify(statements[i].sql, started, i < failed_at,
-                  i == failed_at ? std::string_view(error->sqlstate()) : "", i, statements.size());
+                  i == failed_at ? std::string_view(error->sqlstate()) : "", i, statements.size(),
+                  statements[i].params, i < failed_at ? results[i].affected_rows() : -1);
   }
   if (error) throw *error;
   co_return results;

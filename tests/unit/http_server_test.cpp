@@ -472,8 +472,14 @@ TEST_F(ServerTest, RecordsRequestMetrics) {
   EXPECT_NE(text.find("http_requests_total{method=\"GET\",route=\"unmatched\",status=\"404\"} 1\n"),
             std::string::npos)
       << text;
-  EXPECT_NE(text.find("http_request_duration_seconds_count{route=\"hello\"} 2\n"),
-            std::string::npos)
+  EXPECT_NE(
+      text.find("http_request_duration_seconds_count{route=\"hello\",status_class=\"2xx\"} 2\n"),
+      std::string::npos)
+      << text;
+  EXPECT_NE(
+      text.find(
+          "http_request_duration_seconds_count{route=\"unmatched\",status_class=\"4xx\"} 1\n"),
+      std::string::npos)
       << text;
   EXPECT_NE(text.find("http_open_connections 1\n"), std::string::npos) << text;
 }
