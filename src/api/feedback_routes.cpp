@@ -52,8 +52,16 @@ json::object rating() {
   return schema::integer(domain::kMinRating, domain::kMaxRating);
 }
 
+// The flag types of the domain, in its order.
+std::vector<std::string_view> flag_type_names() {
+  std::vector<std::string_view> names;
+  for (const auto type : domain::kFlagTypes) names.push_back(domain::to_string(type));
+  return names;
+}
+
 json::object flag_type() {
-  return schema::enum_of({"inaccurate", "misleading", "spam", "other"});
+  const auto names = flag_type_names();
+  return {{"enum", json::array(names.begin(), names.end())}};
 }
 
 void add_schemas(ApiDocs& docs) {
@@ -81,10 +89,11 @@ void add_schemas(ApiDocs& docs) {
                       {"created_at", time},
                       {"updated_at", time}}));
   const auto count = schema::integer(0);
-  const auto counts = [&count](std::initializer_list<std::string_view> keys) {
+  const auto counts = [&count](const std::vector<std::string_view>& keys) {
     json::object properties;
     for (const auto key : keys) properties[key] = count;
-    auto out = schema::object(keys, std::move(properties));
+    auto out = schema::object({}, std::move(properties));
+    out["required"] = json::array(keys.begin(), keys.end());
     out["additionalProperties"] = false;
     return out;
   };
@@ -99,7 +108,7 @@ void add_schemas(ApiDocs& docs) {
                       {"rating_distribution", counts({"1", "2", "3", "4", "5"})},
                       {"total_comments", count},
                       {"total_flags", count},
-                      {"flag_types", counts({"inaccurate", "misleading", "spam", "other"})}}));
+                      {"flag_types", counts(flag_type_names())}}));
   docs.add_schema("FeedbackPage", schema::page("feedback", schema::ref("Feedback")));
 }
 
