@@ -10,8 +10,8 @@
 #include "domain/metric.hpp"
 #include "http/json_body.hpp"
 #include "http/request.hpp"
-#include "store/metric_copy_text.hpp"
-#include "store/metric_rollups.hpp"
+#include "store/internal/metric_copy_text.hpp"
+#include "store/internal/metric_rollups.hpp"
 #include "util/rfc3339.hpp"
 
 namespace {

@@ -5,8 +5,8 @@
 #include <stdexcept>
 
 #include "cache/cache_keys.hpp"
+#include "cache/internal/redis_l2_store.hpp"
 #include "cache/invalidation_message.hpp"
-#include "cache/redis_l2_store.hpp"
 #include "obs/logging.hpp"
 #include "obs/metrics.hpp"
 #include "resilience/breaker_metrics.hpp"

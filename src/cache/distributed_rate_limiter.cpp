@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "cache/cache_keys.hpp"
+#include "cache/internal/redis_script.hpp"
 #include "cache/redis_client.hpp"
-#include "cache/redis_script.hpp"
 #include "obs/logging.hpp"
 #include "util/uuid.hpp"
 

@@ -1,5 +1,5 @@
 // TinyLFU frequency sketch with doorkeeper and aging; see frequency_sketch.hpp.
-#include "cache/frequency_sketch.hpp"
+#include "cache/internal/frequency_sketch.hpp"
 
 #include <algorithm>
 #include <bit>

@@ -6,8 +6,8 @@
 #include <stdexcept>
 #include <utility>
 
-#include "cache/frequency_sketch.hpp"
-#include "cache/l1_shard.hpp"
+#include "cache/internal/frequency_sketch.hpp"
+#include "cache/internal/l1_shard.hpp"
 
 namespace utxoiq::cache {
 namespace {

@@ -1,5 +1,5 @@
 // One L1 cache shard: LRU + TTL + byte budget + tag index + TinyLFU admission; see l1_shard.hpp.
-#include "cache/l1_shard.hpp"
+#include "cache/internal/l1_shard.hpp"
 
 #include <algorithm>
 #include <cassert>

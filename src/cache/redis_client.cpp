@@ -11,7 +11,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <optional>
 
-#include "cache/redis_errors.hpp"
+#include "cache/internal/redis_errors.hpp"
 #include "cache/redis_url.hpp"
 #include "obs/logging.hpp"
 

@@ -21,7 +21,7 @@
 #include <optional>
 #include <tuple>
 
-#include "cache/redis_errors.hpp"
+#include "cache/internal/redis_errors.hpp"
 
 namespace utxoiq::cache {
 

@@ -1,11 +1,11 @@
 // The L2 scripts and their replies; see redis_l2_store.hpp for the key layout.
-#include "cache/redis_l2_store.hpp"
+#include "cache/internal/redis_l2_store.hpp"
 
 #include <stdexcept>
 
+#include "cache/internal/redis_errors.hpp"
+#include "cache/internal/redis_script.hpp"
 #include "cache/redis_client.hpp"
-#include "cache/redis_errors.hpp"
-#include "cache/redis_script.hpp"
 
 namespace utxoiq::cache {
 namespace {

@@ -1,5 +1,5 @@
 // EVALSHA with EVAL fallback; see redis_script.hpp.
-#include "cache/redis_script.hpp"
+#include "cache/internal/redis_script.hpp"
 
 #include <openssl/evp.h>
 

@@ -11,7 +11,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "cache/redis_errors.hpp"
+#include "cache/internal/redis_errors.hpp"
 
 namespace utxoiq::cache {
 

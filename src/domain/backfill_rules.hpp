@@ -1,7 +1,7 @@
 #pragma once
 // The rules of the backfill job life cycle (api.md, "Backfill jobs"), as pure functions: the store
-// reads a job (SELECT ... FOR UPDATE), applies one of these, and writes the result back
-// (UPDATE ... WHERE id = $1 AND version = $old), so every instance follows the same rules.
+// locks the job's row (SELECT ... FOR UPDATE), applies one of these and stores the result in the
+// same transaction, so every instance follows the same rules and no change overwrites another.
 //
 //   running --pause--> paused --resume--> running
 //   running|paused --complete--> completed      running|paused --fail--> failed

@@ -4,9 +4,9 @@
 
 #include <spdlog/spdlog.h>
 
-#include "pg/connection_state.hpp"
 #include "pg/conninfo.hpp"
 #include "pg/host_resolution.hpp"
+#include "pg/internal/connection_state.hpp"
 
 namespace utxoiq::pg {
 

@@ -1,5 +1,5 @@
 // Socket waiting, flushing and result reading for a libpq connection driven by Asio.
-#include "pg/connection_state.hpp"
+#include "pg/internal/connection_state.hpp"
 
 #include <poll.h>
 #include <spdlog/spdlog.h>

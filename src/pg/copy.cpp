@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "pg/connection.hpp"
-#include "pg/connection_state.hpp"
+#include "pg/internal/connection_state.hpp"
 
 namespace utxoiq::pg {
 

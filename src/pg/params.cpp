@@ -4,7 +4,7 @@
 #include <charconv>
 #include <cmath>
 
-#include "pg/timestamp_text.hpp"
+#include "pg/internal/timestamp_text.hpp"
 
 namespace utxoiq::pg {
 

@@ -4,7 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "pg/connection.hpp"
-#include "pg/connection_state.hpp"
+#include "pg/internal/connection_state.hpp"
 
 namespace utxoiq::pg {
 

@@ -3,7 +3,7 @@
 // PoolAccounting's.
 #include "pg/pool.hpp"
 
-#include "pg/pool_core.hpp"
+#include "pg/internal/pool_core.hpp"
 
 namespace utxoiq::pg {
 

@@ -1,5 +1,5 @@
 // Pool bookkeeping; see pool_accounting.hpp.
-#include "pg/pool_accounting.hpp"
+#include "pg/internal/pool_accounting.hpp"
 
 #include <algorithm>
 #include <cassert>

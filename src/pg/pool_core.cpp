@@ -1,6 +1,6 @@
 // The pool's moving parts: giving connections back, background opens with retry, the
 // maintenance timer (dead/idle connections, refill, figures) and shutdown. See pool.hpp.
-#include "pg/pool_core.hpp"
+#include "pg/internal/pool_core.hpp"
 
 #include <spdlog/spdlog.h>
 #include <cassert>

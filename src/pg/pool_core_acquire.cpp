@@ -5,7 +5,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/system/system_error.hpp>
 
-#include "pg/pool_core.hpp"
+#include "pg/internal/pool_core.hpp"
 
 namespace utxoiq::pg::detail {
 

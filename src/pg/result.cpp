@@ -7,7 +7,7 @@
 #include <string>
 
 #include "pg/errors.hpp"
-#include "pg/timestamp_text.hpp"
+#include "pg/internal/timestamp_text.hpp"
 
 namespace utxoiq::pg {
 

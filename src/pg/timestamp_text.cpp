@@ -1,5 +1,5 @@
 // Hand-written because std::chrono::parse is not in libstdc++ 12 and the format is fixed and small.
-#include "pg/timestamp_text.hpp"
+#include "pg/internal/timestamp_text.hpp"
 
 #include <charconv>
 #include <cstdio>

@@ -1,5 +1,5 @@
 // Splitting an aggregate range between rollups and raw rows (see aggregate_plan.hpp).
-#include "store/aggregate_plan.hpp"
+#include "store/internal/aggregate_plan.hpp"
 
 #include <chrono>
 

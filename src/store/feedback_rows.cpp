@@ -1,8 +1,8 @@
 // See feedback_rows.hpp.
-#include "store/feedback_rows.hpp"
+#include "store/internal/feedback_rows.hpp"
 
 #include "pg/errors.hpp"
-#include "store/sql_values.hpp"
+#include "store/internal/sql_values.hpp"
 
 namespace utxoiq::store::detail {
 

@@ -1,10 +1,10 @@
 // See keyset_page.hpp.
-#include "store/keyset_page.hpp"
+#include "store/internal/keyset_page.hpp"
 
 #include <string>
 
 #include "pg/params.hpp"
-#include "store/sql_values.hpp"
+#include "store/internal/sql_values.hpp"
 
 namespace utxoiq::store {
 

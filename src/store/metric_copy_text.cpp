@@ -1,5 +1,5 @@
 // COPY text encoding of metric records (see metric_copy_text.hpp).
-#include "store/metric_copy_text.hpp"
+#include "store/internal/metric_copy_text.hpp"
 
 #include <boost/json/serialize.hpp>
 #include <charconv>

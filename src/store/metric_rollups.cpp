@@ -1,5 +1,5 @@
 // Per-write rollup and series computation (see metric_rollups.hpp).
-#include "store/metric_rollups.hpp"
+#include "store/internal/metric_rollups.hpp"
 
 #include <algorithm>
 #include <chrono>

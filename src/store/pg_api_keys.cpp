@@ -1,7 +1,7 @@
 // SQL of the api_keys table for the service (see api_key_store.hpp).
 #include "pg/pool.hpp"
 #include "store/api_key_store.hpp"
-#include "store/sql_values.hpp"
+#include "store/internal/sql_values.hpp"
 
 namespace utxoiq::store {
 

@@ -21,9 +21,9 @@
 #include "pg/errors.hpp"
 #include "pg/pool.hpp"
 #include "pg/transaction.hpp"
-#include "store/keyset_page.hpp"
-#include "store/query_builder.hpp"
-#include "store/sql_values.hpp"
+#include "store/internal/keyset_page.hpp"
+#include "store/internal/query_builder.hpp"
+#include "store/internal/sql_values.hpp"
 
 namespace utxoiq::store {
 

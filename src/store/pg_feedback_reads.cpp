@@ -5,11 +5,11 @@
 #include <utility>
 
 #include "pg/pool.hpp"
-#include "store/feedback_rows.hpp"
-#include "store/keyset_page.hpp"
+#include "store/internal/feedback_rows.hpp"
+#include "store/internal/keyset_page.hpp"
+#include "store/internal/query_builder.hpp"
+#include "store/internal/sql_values.hpp"
 #include "store/pg_feedback.hpp"
-#include "store/query_builder.hpp"
-#include "store/sql_values.hpp"
 
 namespace utxoiq::store {
 

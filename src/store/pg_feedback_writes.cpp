@@ -10,9 +10,9 @@
 #include <algorithm>
 
 #include "pg/pool.hpp"
-#include "store/feedback_rows.hpp"
+#include "store/internal/feedback_rows.hpp"
+#include "store/internal/sql_values.hpp"
 #include "store/pg_feedback.hpp"
-#include "store/sql_values.hpp"
 
 namespace utxoiq::store {
 

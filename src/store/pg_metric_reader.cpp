@@ -6,10 +6,10 @@
 #include <utility>
 
 #include "pg/pool.hpp"
-#include "store/aggregate_plan.hpp"
-#include "store/keyset_page.hpp"
-#include "store/query_builder.hpp"
-#include "store/sql_values.hpp"
+#include "store/internal/aggregate_plan.hpp"
+#include "store/internal/keyset_page.hpp"
+#include "store/internal/query_builder.hpp"
+#include "store/internal/sql_values.hpp"
 #include "util/rfc3339.hpp"
 
 namespace utxoiq::store {

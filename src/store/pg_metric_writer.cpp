@@ -11,8 +11,8 @@
 #include "pg/pool.hpp"
 #include "pg/transaction.hpp"
 #include "store/idempotency_keys.hpp"
-#include "store/metric_copy_text.hpp"
-#include "store/metric_rollups.hpp"
+#include "store/internal/metric_copy_text.hpp"
+#include "store/internal/metric_rollups.hpp"
 #include "util/rfc3339.hpp"
 
 namespace utxoiq::store {

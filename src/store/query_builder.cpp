@@ -1,5 +1,5 @@
 // See query_builder.hpp.
-#include "store/query_builder.hpp"
+#include "store/internal/query_builder.hpp"
 
 namespace utxoiq::store {
 

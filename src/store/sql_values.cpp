@@ -1,5 +1,5 @@
 // Value conversions of the repositories (see sql_values.hpp).
-#include "store/sql_values.hpp"
+#include "store/internal/sql_values.hpp"
 
 #include "pg/errors.hpp"
 #include "util/rfc3339.hpp"

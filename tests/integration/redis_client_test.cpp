@@ -13,9 +13,9 @@
 #include <vector>
 
 #include "app/free_port.hpp"
+#include "cache/internal/redis_errors.hpp"
+#include "cache/internal/redis_script.hpp"
 #include "cache/redis_client.hpp"
-#include "cache/redis_errors.hpp"
-#include "cache/redis_script.hpp"
 #include "cache/redis_subscriber.hpp"
 #include "support/run_task.hpp"
 #include "support/test_servers.hpp"

@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "domain/buckets.hpp"
-#include "store/aggregate_plan.hpp"
-#include "store/metric_rollups.hpp"
+#include "store/internal/aggregate_plan.hpp"
+#include "store/internal/metric_rollups.hpp"
 
 namespace utxoiq::store {
 namespace {

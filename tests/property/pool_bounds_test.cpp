@@ -11,7 +11,7 @@
 
 #include <vector>
 
-#include "pg/pool_accounting.hpp"
+#include "pg/internal/pool_accounting.hpp"
 
 namespace utxoiq::pg {
 namespace {

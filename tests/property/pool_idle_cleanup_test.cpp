@@ -9,7 +9,7 @@
 #include <set>
 #include <vector>
 
-#include "pg/pool_accounting.hpp"
+#include "pg/internal/pool_accounting.hpp"
 
 namespace utxoiq::pg {
 namespace {

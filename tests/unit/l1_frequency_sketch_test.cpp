@@ -4,7 +4,7 @@
 
 #include <cstdint>
 
-#include "cache/frequency_sketch.hpp"
+#include "cache/internal/frequency_sketch.hpp"
 
 namespace utxoiq::cache {
 namespace {

@@ -3,7 +3,7 @@
 
 #include <stdexcept>
 
-#include "pg/pool_accounting.hpp"
+#include "pg/internal/pool_accounting.hpp"
 
 namespace utxoiq::pg {
 namespace {

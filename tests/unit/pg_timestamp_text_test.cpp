@@ -1,7 +1,7 @@
 // PostgreSQL timestamptz text <-> system_clock::time_point.
 #include <gtest/gtest.h>
 
-#include "pg/timestamp_text.hpp"
+#include "pg/internal/timestamp_text.hpp"
 
 namespace utxoiq::pg {
 namespace {

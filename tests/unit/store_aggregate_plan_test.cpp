@@ -1,6 +1,6 @@
 // Splitting an aggregate range between raw rows (partial edge hours) and hourly rollups (whole
 // hours): store/aggregate_plan.hpp. Edges are never clipped.
-#include "store/aggregate_plan.hpp"
+#include "store/internal/aggregate_plan.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // COPY text lines of metric records (store/metric_copy_text.hpp): column order, numbers that read
 // back exactly, UTC timestamps, \N for no metadata, and escaping of what COPY treats specially.
-#include "store/metric_copy_text.hpp"
+#include "store/internal/metric_copy_text.hpp"
 
 #include <gtest/gtest.h>
 

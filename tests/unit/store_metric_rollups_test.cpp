@@ -1,7 +1,7 @@
 // What one write adds to the hourly rollups and the series catalogue (store/metric_rollups.hpp):
 // one entry per (series, UTC hour) and per series, sorted bytewise so concurrent writers lock the
 // shared rows in the same order.
-#include "store/metric_rollups.hpp"
+#include "store/internal/metric_rollups.hpp"
 
 #include <gtest/gtest.h>
 

@@ -2,7 +2,7 @@
 // the fixed fragments the caller wrote reach the SQL text.
 #include <gtest/gtest.h>
 
-#include "store/query_builder.hpp"
+#include "store/internal/query_builder.hpp"
 
 namespace utxoiq::store {
 namespace {

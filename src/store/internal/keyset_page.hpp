@@ -19,7 +19,7 @@
 #include "domain/cursor.hpp"
 #include "domain/page.hpp"
 #include "pg/result.hpp"
-#include "store/query_builder.hpp"
+#include "store/internal/query_builder.hpp"
 
 namespace utxoiq::store {
 

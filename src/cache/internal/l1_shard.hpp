@@ -32,7 +32,7 @@
 #include <unordered_set>
 #include <vector>
 
-#include "cache/frequency_sketch.hpp"
+#include "cache/internal/frequency_sketch.hpp"
 #include "cache/l1_types.hpp"
 
 namespace utxoiq::cache {

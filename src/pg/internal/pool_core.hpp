@@ -10,8 +10,8 @@
 #include <list>
 #include <memory>
 
+#include "pg/internal/pool_accounting.hpp"
 #include "pg/pool.hpp"
-#include "pg/pool_accounting.hpp"
 #include "resilience/backoff.hpp"
 
 namespace utxoiq::pg::detail {
