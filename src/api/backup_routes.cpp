@@ -123,7 +123,9 @@ std::vector<RouteSpec> backup_table(BackupRoutesDeps deps) {
                .replies = {{.schema = schema::object({"backup", "deleted"},
                                                      {{"backup", backup}, {"deleted", names}})}},
                .problems = {409, 500}},
-       .handler = [deps](Request&) -> Task<Response> {
+       .handler = [deps](Request& request) -> Task<Response> {
+         // The run takes no fields, but a body that is not a JSON object is still a 400.
+         if (!request.body.empty()) http::parse_json_object(request);
          co_return co_await answering([&deps] { return run_backup(deps); });
        }},
       {.method = Method::get,

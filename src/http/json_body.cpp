@@ -131,7 +131,7 @@ boost::json::object parse_json_object(const Request& request, boost::json::stora
   }
   boost::system::error_code ec;
   boost::json::basic_parser<BoundedHandler> parser(boost::json::parse_options{}, storage);
-  parser.write_some(false, request.body.data(), request.body.size(), ec);
+  const std::size_t used = parser.write_some(false, request.body.data(), request.body.size(), ec);
   if (ec == boost::json::error::array_too_large && parser.handler().root_is_array) {
     throw bad_request("The request body is an array; a JSON object is expected.");
   }
@@ -143,6 +143,10 @@ boost::json::object parse_json_object(const Request& request, boost::json::stora
     throw bad_request("The request body is not valid JSON: " + ec.message() + ".");
   }
   assert(parser.done());
+  // write_some stops after the first complete value; anything but white space after it is not JSON.
+  if (!only_whitespace(std::string_view(request.body).substr(used))) {
+    throw bad_request("The request body is not valid JSON: data follows the value.");
+  }
   boost::json::value value = parser.handler().stack.release();
   if (!value.is_object()) {
     throw bad_request("The request body is " + std::string(kind_name(value.kind())) +

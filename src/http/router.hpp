@@ -26,8 +26,9 @@ struct RouteOptions {
   // Largest request body accepted; a larger one gets 413 before it is read.
   std::size_t body_limit = kDefaultBodyLimit;
   // The least role a caller needs; nullopt: open, no API key needed (/healthz, /metrics).
-  // Checked by the auth middleware the app adds; the router only carries it.
-  std::optional<Role> min_role = Role::reader;
+  // Checked by the auth middleware the app adds; the router only carries it. Admin unless said
+  // otherwise: a route added without thinking about its role fails closed.
+  std::optional<Role> min_role = Role::admin;
 };
 
 struct Route {

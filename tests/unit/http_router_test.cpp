@@ -117,7 +117,7 @@ TEST_F(RouterTest, CarriesRouteOptions) {
   ASSERT_NE(health.route, nullptr);
   EXPECT_FALSE(health.route->options.min_role.has_value());
   const auto start = router.match(Method::post, "/api/v1/monitoring/backfill/start");
-  EXPECT_EQ(start.route->options.min_role, Role::reader);  // the default is not open
+  EXPECT_EQ(start.route->options.min_role, Role::admin);  // the default fails closed
 }
 
 TEST_F(RouterTest, ListsRoutesInOrder) {
