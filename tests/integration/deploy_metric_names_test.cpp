@@ -12,6 +12,7 @@
 #include <sstream>
 #include <string>
 
+#include "support/api_helpers.hpp"
 #include "support/service_under_test.hpp"
 
 namespace utxoiq::testing {
@@ -68,11 +69,8 @@ TEST(DeployMetricNames, DashboardAndRulesUseOnlyScrapedMetrics) {
   ServiceUnderTest service;
   auto client = service.client();
   // Traffic, so the labelled families have children: writes, cached reads, a miss.
-  ASSERT_EQ(client
-                .post("/api/v1/feedback/rate",
-                      std::string_view(R"({"insight_id":"i","user_id":"u","rating":4})"))
-                .status,
-            201);
+  post_ok(client, "/api/v1/feedback/rate", {{"insight_id", "i"}, {"user_id", "u"}, {"rating", 4}},
+          201);
   for (int i = 0; i < 2; ++i)
     ASSERT_EQ(client.get("/api/v1/feedback/stats?insight_id=i").status, 200);
   ASSERT_EQ(client.get("/no/such/route").status, 404);

@@ -7,6 +7,7 @@
 #include <set>
 #include <string>
 
+#include "support/api_helpers.hpp"
 #include "support/service_under_test.hpp"
 
 namespace utxoiq::testing {
@@ -15,11 +16,8 @@ namespace {
 TEST(PublishMetrics, RowsAreReadableThroughTheMetricsRoute) {
   ServiceUnderTest service;
   auto client = service.client();
-  ASSERT_EQ(client
-                .post("/api/v1/feedback/rate",
-                      std::string_view(R"({"insight_id":"i","user_id":"u","rating":4})"))
-                .status,
-            201);
+  post_ok(client, "/api/v1/feedback/rate", {{"insight_id", "i"}, {"user_id", "u"}, {"rating", 4}},
+          201);
   const auto published =
       client.post("/api/v1/monitoring/database/publish-metrics", std::string_view("{}"));
   ASSERT_EQ(published.status, 200) << published.body;
@@ -76,11 +74,8 @@ TEST(QueriesRoute, ListsTheServicesOwnStatementsNormalized) {
 TEST(IndexesRoute, AnswersTheAdvisorsFourListsAndWhetherHypopgIsThere) {
   ServiceUnderTest service;
   auto client = service.client();
-  ASSERT_EQ(client
-                .post("/api/v1/feedback/rate",
-                      std::string_view(R"({"insight_id":"i","user_id":"u","rating":4})"))
-                .status,
-            201);
+  post_ok(client, "/api/v1/feedback/rate", {{"insight_id", "i"}, {"user_id", "u"}, {"rating", 4}},
+          201);
   const auto response = client.get("/api/v1/monitoring/database/indexes");
   ASSERT_EQ(response.status, 200) << response.body;
   const auto body = response.json();
