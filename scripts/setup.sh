@@ -8,7 +8,7 @@
 set -euo pipefail
 
 PACKAGES=(
-  build-essential cmake ninja-build pkg-config clang-format
+  build-essential cmake ninja-build pkg-config clang-format mold
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libpq-dev libhiredis-dev libpg-query-dev
   libspdlog-dev libfmt-dev libcli11-dev libzstd-dev libssl-dev prometheus-cpp-dev
