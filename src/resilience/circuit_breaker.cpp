@@ -123,6 +123,14 @@ bool CircuitBreaker::allow() {
 }
 
 void CircuitBreaker::record_success() {
+  record_unguarded(Outcome::success);
+}
+
+void CircuitBreaker::record_failure() {
+  record_unguarded(Outcome::failure);
+}
+
+void CircuitBreaker::record_unguarded(Outcome outcome) {
   Transitions log;
   {
     std::lock_guard lock(mutex_);
@@ -133,23 +141,7 @@ void CircuitBreaker::record_success() {
         (state_ == BreakerState::half_open && probes_in_flight_ == 0)) {
       ++counters_.ignored;
     } else {
-      report_locked(now, Outcome::success, log);
-    }
-  }
-  notify(log);
-}
-
-void CircuitBreaker::record_failure() {
-  Transitions log;
-  {
-    std::lock_guard lock(mutex_);
-    const TimePoint now = now_locked();
-    advance_locked(now, log);
-    if (state_ == BreakerState::open ||
-        (state_ == BreakerState::half_open && probes_in_flight_ == 0)) {
-      ++counters_.ignored;
-    } else {
-      report_locked(now, Outcome::failure, log);
+      report_locked(now, outcome, log);
     }
   }
   notify(log);

@@ -154,6 +154,8 @@ class CircuitBreaker {
   void window_clear();
   void notify(const Transitions& log) const;
 
+  // record_success/record_failure: an outcome reported without a permit's epoch.
+  void record_unguarded(Outcome outcome);
   void report(std::uint64_t epoch, Outcome outcome);
   void release(std::uint64_t epoch);
   Permit acquire_permit();
