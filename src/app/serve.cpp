@@ -4,6 +4,7 @@
 
 #include <iostream>
 #include <memory>
+#include <stdexcept>
 
 #include "app/database_target.hpp"
 #include "app/embedded_redis.hpp"
@@ -40,7 +41,8 @@ std::unique_ptr<EmbeddedReplicaSet> start_embedded_replicas(const ServeConfig& c
                                                             const DatabaseTarget& database) {
   if (config.embedded_replicas == 0) return nullptr;
   if (!database.embedded()) {
-    throw EmbeddedStartError("--embedded-replicas needs the embedded PostgreSQL (no DATABASE_URL)");
+    throw std::invalid_argument(
+        "--embedded-replicas needs the embedded PostgreSQL (no DATABASE_URL)");
   }
   EmbeddedReplicaSetOptions options;
   options.data_dir = data_subdir(config.database, ".");
@@ -90,6 +92,9 @@ int run_serve(const ServeConfig& config) {
   std::unique_ptr<EmbeddedReplicaSet> replicas;
   try {
     replicas = start_embedded_replicas(config, *database);
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "utxoiq-store: " << e.what() << "\n";
+    return kExitUsage;
   } catch (const std::exception& e) {
     std::cerr << "utxoiq-store: " << e.what() << "\n";
     return kExitEmbeddedFailed;

@@ -80,7 +80,7 @@ TEST(EmbeddedReplicas, ServeStartsReplicasOfItsPrimaryAndStopsThemWithItself) {
 TEST(EmbeddedReplicas, ServeWithoutTheEmbeddedPrimaryRefusesEmbeddedReplicas) {
   const auto result = run_utxoiq({"serve", "--no-redis", "--embedded-replicas", "1"},
                                  {{"DATABASE_URL", TestServers::get().admin_url()}}, 60s);
-  EXPECT_NE(result.exit_code, 0);
+  EXPECT_EQ(result.exit_code, 2) << result.output;  // a usage error
   EXPECT_NE(result.output.find("--embedded-replicas needs the embedded PostgreSQL"),
             std::string::npos)
       << result.output;
