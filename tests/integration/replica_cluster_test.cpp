@@ -108,6 +108,9 @@ TEST_F(ReplicaClusterTest, PromotedReplicaTakesWritesAndTheOldPrimaryComesBackSt
   sql_exec(cluster().replica_url(1), "INSERT INTO t VALUES (2)");
   EXPECT_EQ(rows_on_replica(cluster(), 1), 2);
   EXPECT_EQ(sql_value(cluster().replica_url(0), "SELECT pg_is_in_recovery()"), "t");
+  cluster().follow(0, 1);  // replica 0 now streams from the new primary
+  cluster().wait_replayed(0);
+  EXPECT_EQ(rows_on_replica(cluster(), 0), 2);
 
   cluster().start_primary();  // a stale primary: not in recovery, missing the new write
   EXPECT_EQ(sql_value(cluster().primary_url(), "SELECT pg_is_in_recovery()"), "f");

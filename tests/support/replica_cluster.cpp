@@ -94,6 +94,7 @@ struct ReplicaCluster::State {
   app::EmbeddedPostgres primary;
   std::vector<std::unique_ptr<app::EmbeddedReplica>> replicas;
   int databases = 0;
+  std::optional<std::size_t> promoted;  // the current primary, once a replica was promoted
 };
 
 ReplicaCluster::ReplicaCluster(int replicas) : state_(std::make_unique<State>(make_test_root())) {
@@ -190,6 +191,21 @@ void ReplicaCluster::promote(std::size_t i) {
   const std::string conninfo = replica_admin_conninfo(i);
   wait_until([&] { return query_value(conninfo, "SELECT pg_is_in_recovery()") == "f"; }, 60s,
              "promotion of replica " + std::to_string(i), [&] { return replica.log_tail(); });
+  state_->promoted = i;
+}
+
+void ReplicaCluster::follow(std::size_t i, std::size_t j) {
+  app::EmbeddedReplica& source = state_->replica(j);
+  pg::BlockingConnection(source.admin_conninfo())
+      .exec_params("SELECT pg_create_physical_replication_slot($1, true)", {slot_name(i)});
+  const std::string conninfo =
+      app::embedded_socket_conninfo(source.data_dir(), source.port(), "postgres") +
+      " application_name=" + slot_name(i);
+  std::string literal = "'";  // ALTER SYSTEM takes no parameters: a standard SQL literal
+  for (const char c : conninfo) literal += c == '\'' ? std::string("''") : std::string(1, c);
+  pg::BlockingConnection replica(replica_admin_conninfo(i));
+  replica.exec("ALTER SYSTEM SET primary_conninfo = " + literal + "'");
+  replica.exec("SELECT pg_reload_conf()");
 }
 
 void ReplicaCluster::wait_replayed(std::size_t i, std::chrono::milliseconds timeout) {
@@ -209,7 +225,9 @@ std::string ReplicaCluster::replay_lsn(std::size_t i) const {
 }
 
 std::string ReplicaCluster::primary_lsn() const {
-  return query_value(primary_admin_conninfo(), "SELECT pg_current_wal_lsn()").value_or("");
+  const std::string conninfo =
+      state_->promoted ? replica_admin_conninfo(*state_->promoted) : primary_admin_conninfo();
+  return query_value(conninfo, "SELECT pg_current_wal_lsn()").value_or("");
 }
 
 std::uint64_t ReplicaCluster::system_identifier() const {

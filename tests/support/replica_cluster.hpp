@@ -47,13 +47,17 @@ class ReplicaCluster {
   void stop_primary();          // fast shutdown
   void kill_primary();          // SIGKILL
   void start_primary();         // same port and data: a stale primary after a promotion
-  // `pg_ctl promote` of replica i; returns when it accepts writes. Other replicas keep
-  // following the old primary (as after a real failover before they are re-pointed).
+  // `pg_ctl promote` of replica i; returns when it accepts writes. From then on it is the
+  // "current primary" of wait_replayed and primary_lsn (primary_url still names the old one).
+  // Other replicas keep following the old primary until follow() re-points them.
   void promote(std::size_t i);
-  // Waits until replica i has replayed everything the primary had written when called (its
-  // replay LSN >= the primary's current WAL LSN). Throws after `timeout`.
+  // Re-points replica i at promoted replica j (its slot created there, primary_conninfo changed
+  // and reloaded), as Patroni does after a failover; it follows j's new timeline.
+  void follow(std::size_t i, std::size_t j);
+  // Waits until replica i has replayed everything the current primary had written when called
+  // (its replay LSN >= the primary's current WAL LSN). Throws after `timeout`.
   void wait_replayed(std::size_t i, std::chrono::milliseconds timeout = std::chrono::seconds(30));
-  // Replay LSN of replica i and current WAL LSN of the primary, as PostgreSQL prints them.
+  // Replay LSN of replica i and current WAL LSN of the current primary, as PostgreSQL prints them.
   std::string replay_lsn(std::size_t i) const;
   std::string primary_lsn() const;
 
