@@ -3,7 +3,8 @@
 # removes the directory when the script exits. Sets: work (the directory), port, base (the URL),
 # pid, pgport (the embedded PostgreSQL's port), PGPASSFILE (its password, for psql),
 # UTXOIQ_BOOTSTRAP_ADMIN_KEY (the admin key).
-# UTXOIQ_SERVE_ARGS adds flags to `serve` for an experiment (e.g. "--no-redis").
+# UTXOIQ_SERVE_ARGS adds flags to `serve` for an experiment (e.g. "--no-redis"); READY_TRIES
+# half-seconds are waited for /readyz (default 120).
 bin=${UTXOIQ_BIN:-$root/build/release/utxoiq-store}
 work=$(mktemp -d /tmp/utxoiq-bench.XXXXXX)
 chmod 755 "$work"
@@ -13,7 +14,7 @@ export UTXOIQ_BOOTSTRAP_ADMIN_KEY=bench-admin-key-0123456789abcdef
 pid=$!
 cleanup() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
-for _ in $(seq 1 120); do
+for _ in $(seq 1 "${READY_TRIES:-120}"); do  # half-seconds
   curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
   kill -0 "$pid" 2>/dev/null || { cat "$work/serve.log"; exit 1; }
   sleep 0.5

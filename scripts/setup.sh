@@ -17,6 +17,7 @@ PACKAGES=(
   prometheus
   libjs-chart.js chromium chromium-driver python3-selenium
   clang libclang-rt-14-dev
+  patroni
 )
 
 missing=()

@@ -89,6 +89,12 @@ void add_serve_command(CLI::App& cli, ServeConfig& config, int& overflow) {
                    "Redis URL; without it a private redis-server is started when installed")
       ->envname("REDIS_URL");
   serve->add_flag("--no-redis", config.no_redis, "Run without Redis (cache and limits in process)");
+  serve
+      ->add_option("--embedded-replicas", config.embedded_replicas,
+                   "Streaming replicas of the embedded PostgreSQL to start beside it")
+      ->envname("UTXOIQ_EMBEDDED_REPLICAS")
+      ->check(CLI::Range(0, 16))
+      ->capture_default_str();
   serve->add_option("--pool-min", config.pool.min_size, "Minimum connections per database host")
       ->envname("DATABASE_POOL_SIZE")
       ->check(CLI::Range(1, 1000))

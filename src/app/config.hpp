@@ -82,6 +82,10 @@ struct ServeConfig {
   // Query insight (issue 11, pg/query_insight.hpp).
   int slow_query_ms = 100;       // --slow-query-ms, UTXOIQ_SLOW_QUERY_MS
   int n_plus_one_threshold = 5;  // --n-plus-one-threshold, UTXOIQ_N_PLUS_ONE_THRESHOLD
+  // Read replicas (issue 12): the hosts the router reads from, and the embedded ones `serve`
+  // starts (--embedded-replicas, UTXOIQ_EMBEDDED_REPLICAS), whose URLs are appended here.
+  std::vector<std::string> replica_urls;
+  int embedded_replicas = 0;
 };
 
 // The bootstrap admin key must be at least this long (api.md): a short one could be guessed.

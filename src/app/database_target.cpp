@@ -88,6 +88,7 @@ DatabaseTarget::DatabaseTarget(const DatabaseOptions& options) {
   if (const int port = running_postmaster_port(embedded.data_dir); port != 0) {
     url_ = embedded_url(port, embedded.database, embedded.data_dir);
     attached_dir_ = embedded.data_dir;
+    attached_port_ = port;
     return;
   }
   std::filesystem::create_directories(std::filesystem::absolute(options.data_dir));
@@ -101,6 +102,14 @@ DatabaseTarget::DatabaseTarget(const DatabaseOptions& options) {
 }
 
 DatabaseTarget::~DatabaseTarget() = default;
+
+std::string DatabaseTarget::embedded_data_dir() const {
+  return embedded_ ? embedded_->data_dir() : attached_dir_;
+}
+
+int DatabaseTarget::embedded_port() const {
+  return embedded_ ? embedded_->port() : attached_port_;
+}
 
 std::string DatabaseTarget::describe() const {
   if (embedded_) return "embedded PostgreSQL in " + embedded_->data_dir();

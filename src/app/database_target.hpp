@@ -31,11 +31,16 @@ class DatabaseTarget {
   bool embedded() const { return embedded_ != nullptr || !attached_dir_.empty(); }
   // For log lines: the URL without user and password, or "embedded (DIR)".
   std::string describe() const;
+  // The embedded cluster's data dir and port (ours, or the running one we use), for its
+  // replicas (embedded_replica_set.hpp); "" and 0 with a DATABASE_URL.
+  std::string embedded_data_dir() const;
+  int embedded_port() const;
 
  private:
   std::string url_;
   std::unique_ptr<EmbeddedPostgres> embedded_;
   std::string attached_dir_;  // the embedded cluster another process runs, when we use that one
+  int attached_port_ = 0;
 };
 
 // For log lines: `url` with every credential gone, whatever its form. A URL (postgresql://,

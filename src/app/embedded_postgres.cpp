@@ -41,6 +41,7 @@ constexpr const char* kPassFile = "utxoiq_embedded.pgpass";      // the same, fo
 constexpr const char* kHbaConf =
     "# Written by utxoiq-store at every start; edits are lost.\n"
     "local all all trust\n"
+    "local replication all trust\n"
     "host all all 127.0.0.1/32 scram-sha-256\n"
     "host all all ::1/128 scram-sha-256\n";
 
@@ -173,12 +174,6 @@ std::string quoted(const std::string& value) {
   return out + "'";
 }
 
-// Through the Unix socket in the data dir, where trust applies: for our own administration.
-std::string socket_conninfo(const std::string& data_dir, int port, const std::string& database) {
-  return "host=" + quoted(data_dir) + " port=" + std::to_string(port) +
-         " user=postgres dbname=" + quoted(database) + " connect_timeout=5";
-}
-
 struct PgConnDeleter {
   void operator()(PGconn* connection) const { PQfinish(connection); }
 };
@@ -223,6 +218,25 @@ std::string embedded_passfile(const std::string& data_dir) {
   return data_dir + "/" + kPassFile;
 }
 
+std::string embedded_socket_conninfo(const std::string& data_dir, int port,
+                                     const std::string& database) {
+  return "host=" + quoted(data_dir) + " port=" + std::to_string(port) +
+         " user=postgres dbname=" + quoted(database) + " connect_timeout=5";
+}
+
+std::string embedded_child_user(const std::string& system_user) {
+  return running_as_root() ? system_user : std::string();
+}
+
+void make_server_dir(const std::string& dir, const std::string& system_user) {
+  fs::create_directories(dir);
+  fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace);
+  if (const std::string user = embedded_child_user(system_user); !user.empty()) {
+    check_reachable(dir, user);
+    chown_tree(dir, lookup_system_user(user));
+  }
+}
+
 EmbeddedPostgres::EmbeddedPostgres(EmbeddedPostgresOptions options) : options_(std::move(options)) {
   if (options_.data_dir.empty()) throw std::invalid_argument("EmbeddedPostgres: empty data_dir");
   // postgres chdirs into the data dir and the socket path is built from it: make it absolute.
@@ -263,6 +277,7 @@ void EmbeddedPostgres::start() {
   ensure_cluster();
   prepare_data_dir();
   spawn_and_wait();
+  if (options_.standby) return;
   set_superuser_password();
   create_database();
 }
@@ -363,7 +378,8 @@ void EmbeddedPostgres::write_access_files() {
 
 // The superuser's password, sent as a SCRAM verifier (never in clear text) over the socket.
 void EmbeddedPostgres::set_superuser_password() {
-  Connection admin(PQconnectdb(socket_conninfo(options_.data_dir, port_, "postgres").c_str()));
+  Connection admin(
+      PQconnectdb(embedded_socket_conninfo(options_.data_dir, port_, "postgres").c_str()));
   if (PQstatus(admin.get()) != CONNECTION_OK) {
     throw std::runtime_error("embedded PostgreSQL: cannot connect through its socket: " +
                              std::string(PQerrorMessage(admin.get())));
@@ -457,7 +473,8 @@ void EmbeddedPostgres::spawn_and_wait() {
 
 void EmbeddedPostgres::create_database() {
   if (options_.database.empty() || options_.database == "postgres") return;
-  Connection admin(PQconnectdb(socket_conninfo(options_.data_dir, port_, "postgres").c_str()));
+  Connection admin(
+      PQconnectdb(embedded_socket_conninfo(options_.data_dir, port_, "postgres").c_str()));
   if (PQstatus(admin.get()) != CONNECTION_OK) {
     throw std::runtime_error("embedded PostgreSQL: cannot connect to create the database: " +
                              std::string(PQerrorMessage(admin.get())));

@@ -34,6 +34,9 @@ struct EmbeddedPostgresOptions {
   std::chrono::seconds start_timeout{30};
   std::chrono::seconds stop_timeout{30};
   std::string system_user = "postgres";  // who runs initdb and postgres when we are root
+  // A streaming replica (embedded_replica.hpp) whose data dir pg_basebackup made: start() neither
+  // sets the password nor creates the database, both read-only there and copied from the primary.
+  bool standby = false;
 };
 
 class EmbeddedPostgres {
@@ -83,5 +86,14 @@ int running_postmaster_port(const std::string& data_dir);
 std::string embedded_url(int port, std::string_view database, const std::string& data_dir);
 // The pgpass file of the cluster in `data_dir` (mode 0600), for psql: PGPASSFILE=...
 std::string embedded_passfile(const std::string& data_dir);
+// A keyword conninfo through the Unix socket in `data_dir`, where trust applies: for our own
+// administration (and replication) of an embedded cluster, never for clients.
+std::string embedded_socket_conninfo(const std::string& data_dir, int port,
+                                     const std::string& database);
+// Who runs the embedded servers' programs: `system_user` when we are root, else "" (ourselves).
+std::string embedded_child_user(const std::string& system_user);
+// Creates `dir` (mode 0700) for a server's files, owned by `system_user` when we are root, after
+// checking that user can reach it. Throws std::runtime_error.
+void make_server_dir(const std::string& dir, const std::string& system_user);
 
 }  // namespace utxoiq::app

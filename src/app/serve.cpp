@@ -4,9 +4,11 @@
 
 #include <iostream>
 #include <memory>
+#include <stdexcept>
 
 #include "app/database_target.hpp"
 #include "app/embedded_redis.hpp"
+#include "app/embedded_replica_set.hpp"
 #include "app/exit_codes.hpp"
 #include "app/service.hpp"
 #include "obs/logging.hpp"
@@ -32,6 +34,22 @@ std::unique_ptr<EmbeddedRedis> start_embedded_redis(const ServeConfig& config) {
                   {{"error", e.what()}});
     return nullptr;
   }
+}
+
+// --embedded-replicas N: streaming replicas of the embedded primary (embedded_replica_set.hpp).
+std::unique_ptr<EmbeddedReplicaSet> start_embedded_replicas(const ServeConfig& config,
+                                                            const DatabaseTarget& database) {
+  if (config.embedded_replicas == 0) return nullptr;
+  if (!database.embedded()) {
+    throw std::invalid_argument(
+        "--embedded-replicas needs the embedded PostgreSQL (no DATABASE_URL)");
+  }
+  EmbeddedReplicaSetOptions options;
+  options.data_dir = data_subdir(config.database, ".");
+  options.primary_data_dir = database.embedded_data_dir();
+  options.primary_port = database.embedded_port();
+  options.count = config.embedded_replicas;
+  return std::make_unique<EmbeddedReplicaSet>(options);
 }
 
 int apply_migrations(const std::string& url) {
@@ -70,6 +88,21 @@ int run_serve(const ServeConfig& config) {
     return kExitEmbeddedFailed;
   }
   obs::log_info("database", {{"target", database->describe()}});
+  ServeConfig effective = config;
+  std::unique_ptr<EmbeddedReplicaSet> replicas;
+  try {
+    replicas = start_embedded_replicas(config, *database);
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "utxoiq-store: " << e.what() << "\n";
+    return kExitUsage;
+  } catch (const std::exception& e) {
+    std::cerr << "utxoiq-store: " << e.what() << "\n";
+    return kExitEmbeddedFailed;
+  }
+  if (replicas) {
+    effective.replica_urls.insert(effective.replica_urls.end(), replicas->urls().begin(),
+                                  replicas->urls().end());
+  }
   const auto redis = start_embedded_redis(config);
 
   if (config.migrate_on_start) {
@@ -77,7 +110,7 @@ int run_serve(const ServeConfig& config) {
   }
   std::string redis_url = config.no_redis ? std::string() : config.redis_url;
   if (redis) redis_url = redis->url();
-  Service service(config, database->url(), redis_url);
+  Service service(effective, database->url(), redis_url);
   const int code = service.run();
   obs::log_info("stopped", {{"exit_code", code}});
   obs::flush_logs();

@@ -41,16 +41,6 @@ void remove_abandoned_roots() {
   }
 }
 
-std::string make_temp_root() {
-  remove_abandoned_roots();
-  char path[] = "/tmp/utxoiq-test-XXXXXX";
-  if (!mkdtemp(path)) throw std::runtime_error(std::string("mkdtemp: ") + std::strerror(errno));
-  // mkdtemp makes it 0700; postgres (we are root, it runs as `postgres`) must pass through it.
-  chmod(path, 0755);
-  std::ofstream(fs::path(path) / kOwnerFile) << getpid() << "\n";
-  return path;
-}
-
 app::EmbeddedPostgresOptions postgres_options(const fs::path& root) {
   app::EmbeddedPostgresOptions options;
   options.data_dir = (root / "postgres").string();
@@ -68,6 +58,16 @@ app::EmbeddedRedisOptions redis_options(const fs::path& root) {
 }
 
 }  // namespace
+
+std::string make_test_root() {
+  remove_abandoned_roots();
+  char path[] = "/tmp/utxoiq-test-XXXXXX";
+  if (!mkdtemp(path)) throw std::runtime_error(std::string("mkdtemp: ") + std::strerror(errno));
+  // mkdtemp makes it 0700; postgres (we are root, it runs as `postgres`) must pass through it.
+  chmod(path, 0755);
+  std::ofstream(fs::path(path) / kOwnerFile) << getpid() << "\n";
+  return path;
+}
 
 struct TestServers::State {
   explicit State(const std::string& root_dir)
@@ -91,7 +91,7 @@ TestServers& TestServers::get() {
   return servers;
 }
 
-TestServers::TestServers() : state_(std::make_unique<State>(make_temp_root())) {
+TestServers::TestServers() : state_(std::make_unique<State>(make_test_root())) {
   if (!app::EmbeddedRedis::available()) {
     throw std::runtime_error(
         "TestServers: redis-server is not installed; integration tests need it");

@@ -7,6 +7,10 @@
 
 namespace utxoiq::testing {
 
+// A new /tmp/utxoiq-test-XXXXXX (mode 0755, so postgres can pass through when we are root) that
+// records our pid; directories of test binaries that died without cleaning up are removed first.
+std::string make_test_root();
+
 class TestServers {
  public:
   // Starts both servers on the first call (about a second for initdb); later calls reuse them.
