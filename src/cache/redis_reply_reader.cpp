@@ -10,6 +10,25 @@
 namespace utxoiq::cache {
 namespace {
 
+// hiredis's own array constructor, and a table of reply functions that is hiredis's default one
+// but for arrays over kMaxReplyElements (to which it answers "Out of memory", a reader error).
+void* (*hiredis_create_array)(const redisReadTask*, int) = nullptr;
+
+void* create_bounded_array(const redisReadTask* task, int elements) {
+  if (elements > kMaxReplyElements) return nullptr;
+  return hiredis_create_array(task, elements);
+}
+
+redisReplyObjectFunctions* bounded_functions(const redisReplyObjectFunctions* defaults) {
+  static redisReplyObjectFunctions table = [defaults] {
+    redisReplyObjectFunctions copy = *defaults;
+    hiredis_create_array = copy.createArray;
+    copy.createArray = create_bounded_array;
+    return copy;
+  }();
+  return &table;
+}
+
 RedisReply convert(const redisReply* r) {
   switch (r->type) {
     case REDIS_REPLY_STRING:
@@ -35,6 +54,7 @@ RedisReply convert(const redisReply* r) {
 
 RedisReplyReader::RedisReplyReader() : reader_(redisReaderCreate()) {
   if (reader_ == nullptr) throw std::bad_alloc();
+  reader_->fn = bounded_functions(reader_->fn);
 }
 
 RedisReplyReader::~RedisReplyReader() {
