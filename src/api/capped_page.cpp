@@ -1,10 +1,10 @@
 // See capped_page.hpp.
 #include "api/capped_page.hpp"
 
-#include <boost/json/serialize.hpp>
 #include <cassert>
 
 #include "util/json_escape.hpp"
+#include "util/json_text.hpp"
 
 namespace utxoiq::api {
 
@@ -40,7 +40,8 @@ std::string CappedPage::finish(const std::optional<domain::KeysetCursor>& next, 
 }
 
 void append_object(std::string& out, const boost::json::object& object) {
-  out += boost::json::serialize(object);
+  // The project's writer (doubles as 4.5, not Boost's 4.5E0), as json_response would write it.
+  out += to_json_text(object);
 }
 
 }  // namespace utxoiq::api

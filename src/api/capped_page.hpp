@@ -52,7 +52,7 @@ std::string render_capped_page(std::string_view member, const std::vector<Item>&
   return page.finish(next, cut, cut ? key_of(items[i - 1]) : domain::KeysetCursor{});
 }
 
-// One object's serialized text appended to `out`.
+// One object's JSON text appended to `out`, as http::json_response would write it.
 void append_object(std::string& out, const boost::json::object& object);
 
 }  // namespace utxoiq::api

@@ -63,6 +63,16 @@ TEST(CappedPage, OneItemOverTheCapIsStillShown) {
   EXPECT_EQ(parsed.at("next_cursor").as_string(), domain::encode_cursor(key(1)));
 }
 
+TEST(CappedPage, ItemsAreWrittenAsJsonResponseWritesThem) {
+  const std::string text = render_capped_page(
+      "items", std::vector<double>{4.5, 50.0}, std::nullopt,
+      [](std::string& out, double x) {
+        append_object(out, boost::json::object{{"x", x}});
+      },
+      [](double) { return key(0); }, 1 << 20);
+  EXPECT_EQ(text, R"({"items":[{"x":4.5},{"x":50.0}],"next_cursor":null})");
+}
+
 TEST(CappedPage, AnEmptyPage) {
   EXPECT_EQ(render({}, std::nullopt, 100), R"({"items":[],"next_cursor":null})");
 }
