@@ -2,7 +2,9 @@
 # Hostile bodies vs the event loop (issue 10): /healthz latency while a writer key sends 16 MiB
 # `{"metrics":[0,0,0,...]}` bodies to POST /metrics/batch in a loop (two senders), against the same
 # measure without them; and the service's RSS before, at the end of the attack and 10 s after.
-# Not a test: figures for docs/benchmarks.md. Loopback only.
+# Then a control: the same senders aimed at a port nobody listens on (curl still starts and loads
+# the 16 MiB body each time, the service gets nothing), to tell the senders' own cost on a shared
+# machine from the service's. Not a test: figures for docs/benchmarks.md. Loopback only.
 #   bash bench/hostile.sh [--seconds 20] [--senders 2]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -35,23 +37,35 @@ healthz() {
 }
 echo "RSS before: $(rss)"
 healthz "healthz alone"
-sender() {
+sender() {  # URL
   while :; do
     curl -s -o /dev/null -w '%{http_code}\n' -H "Authorization: Bearer $writer" \
-      -H 'Content-Type: application/json' --data-binary @"$body" "$base/api/v1/monitoring/metrics/batch"
+      -H 'Content-Type: application/json' --data-binary @"$body" "$1" || true  # 000: refused
   done
 }
 sender_pids=()
-for _ in $(seq 1 "$senders"); do
-  sender >>"$work/statuses" &
-  sender_pids+=($!)
-done
-sleep 1
+start_senders() {  # URL STATUS_FILE
+  sender_pids=()
+  for _ in $(seq 1 "$senders"); do
+    sender "$1" >>"$2" &
+    sender_pids+=($!)
+  done
+  sleep 1
+}
+stop_senders() {
+  kill "${sender_pids[@]}" 2>/dev/null || true
+  wait "${sender_pids[@]}" 2>/dev/null || true
+  sleep 2  # the last curl of each sender finishes
+}
+start_senders "$base/api/v1/monitoring/metrics/batch" "$work/statuses"
 healthz "healthz with $senders hostile senders"
 echo "RSS at the end of the attack: $(rss)"
-kill "${sender_pids[@]}" 2>/dev/null || true
-wait "${sender_pids[@]}" 2>/dev/null || true
-sleep 2  # the last curl of each sender finishes
+stop_senders
 echo "hostile requests answered: $(sort "$work/statuses" | uniq -c | tr '\n' ' ')"
 sleep 10
 echo "RSS 10 s after: $(rss)"
+closed=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+start_senders "http://127.0.0.1:$closed/" "$work/control"
+healthz "control: healthz with $senders senders aimed at a closed port"
+stop_senders
+echo "control sender attempts: $(wc -l <"$work/control")"

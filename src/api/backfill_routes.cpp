@@ -6,6 +6,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include "api/capped_page.hpp"
 #include "api/request_values.hpp"
 #include "api/route_table.hpp"
 #include "api/schema.hpp"
@@ -55,11 +56,16 @@ Task<Response> list_jobs(const BackfillRoutesDeps& deps, const Request& request)
   const auto query = valid_or_422(domain::parse_backfill_list_query(query_of(request)));
   const store::BackfillJobPage page = co_await deps.lister.list(query);
   const Timestamp now = now_utc();
-  json::array jobs;
-  jobs.reserve(page.jobs.size());
-  for (const auto& job : page.jobs) jobs.push_back(domain::to_json(job, now, deps.stall_after));
-  co_return http::json_response(
-      200, json::object{{"jobs", std::move(jobs)}, {"next_cursor", json_next_cursor(page.next)}});
+  co_return http::json_text_response(
+      200,
+      render_capped_page(
+          "jobs", page.jobs, page.next,
+          [&](std::string& out, const domain::BackfillJob& job) {
+            append_object(out, domain::to_json(job, now, deps.stall_after));
+          },
+          [](const domain::BackfillJob& job) {
+            return domain::KeysetCursor{domain::CursorKind::backfill_jobs, job.started_at, job.id};
+          }));
 }
 
 json::object status_schema() {

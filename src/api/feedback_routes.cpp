@@ -6,6 +6,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include "api/capped_page.hpp"
 #include "api/request_values.hpp"
 #include "api/route_table.hpp"
 #include "api/schema.hpp"
@@ -32,16 +33,17 @@ Response write_response(const store::FeedbackWrite& write) {
   return http::json_response(write.created ? 201 : 200, domain::to_json(write.feedback));
 }
 
-// {<member>: [...], next_cursor}
+// {<member>: [...], next_cursor}, under the cap of every list page.
 Response page_response(std::string_view member, const store::FeedbackPage& page,
                        json::object (*render)(const domain::Feedback&)) {
-  json::array items;
-  items.reserve(page.feedback.size());
-  for (const auto& feedback : page.feedback) items.push_back(render(feedback));
-  json::object body;
-  body.emplace(member, std::move(items));
-  body.emplace("next_cursor", json_next_cursor(page.next));
-  return http::json_response(200, body);
+  return http::json_text_response(
+      200,
+      render_capped_page(
+          member, page.feedback, page.next,
+          [render](std::string& out, const domain::Feedback& f) { append_object(out, render(f)); },
+          [](const domain::Feedback& f) {
+            return domain::KeysetCursor{domain::CursorKind::feedback, f.created_at, f.id};
+          }));
 }
 
 json::object record_json(const domain::Feedback& feedback) {

@@ -6,6 +6,7 @@
 
 #include <cstring>
 
+#include "api/capped_page.hpp"
 #include "domain/cursor.hpp"
 #include "util/json_escape.hpp"
 #include "util/json_text.hpp"
@@ -51,29 +52,14 @@ void append_metric_json(std::string& out, const domain::MetricRecord& record) {
 }
 
 std::string render_metric_page(const store::MetricPage& page) {
-  std::string out;
   // About 200 bytes per point without metadata: one allocation instead of a dozen regrowths.
-  out.reserve(std::min<std::size_t>(64 + page.metrics.size() * 224, kMaxMetricPageBytes));
-  out.append(R"({"metrics":[)");
-  std::optional<domain::KeysetCursor> next = page.next;
-  for (std::size_t i = 0; i < page.metrics.size(); ++i) {
-    if (i > 0) out.push_back(',');
-    append_metric_json(out, page.metrics[i]);
-    if (out.size() >= kMaxMetricPageBytes && i + 1 < page.metrics.size()) {
-      // The rest is the next page's: it starts after this point, as the store's cursor would.
-      const auto& last = page.metrics[i];
-      next = domain::KeysetCursor{domain::CursorKind::metrics, last.metric.timestamp, last.id};
-      break;
-    }
-  }
-  out.append(R"(],"next_cursor":)");
-  if (next) {
-    append_json_string(out, domain::encode_cursor(*next));
-  } else {
-    out.append("null");
-  }
-  out.push_back('}');
-  return out;
+  return render_capped_page(
+      "metrics", page.metrics, page.next,
+      [](std::string& out, const domain::MetricRecord& point) { append_metric_json(out, point); },
+      [](const domain::MetricRecord& point) {
+        return domain::KeysetCursor{domain::CursorKind::metrics, point.metric.timestamp, point.id};
+      },
+      kMaxMetricPageBytes, 224);
 }
 
 }  // namespace utxoiq::api

@@ -8,14 +8,14 @@
 #include <cstddef>
 #include <string>
 
+#include "api/capped_page.hpp"
 #include "store/metric_store.hpp"
 
 namespace utxoiq::api {
 
-// A page's text stops at the first point that reaches this size (10,000 points with 8 KiB of
-// metadata each would be 80 MiB built on the event loop); its next_cursor then continues after
-// that point, so a client reading every page still gets every point once.
-inline constexpr std::size_t kMaxMetricPageBytes = 4 * 1024 * 1024;
+// A page's text is capped by the rule of every list page (capped_page.hpp): 10,000 points with
+// 8 KiB of metadata each would be 80 MiB built on the event loop.
+inline constexpr std::size_t kMaxMetricPageBytes = kMaxPageBytes;
 
 std::string render_metric_page(const store::MetricPage& page);
 

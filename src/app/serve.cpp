@@ -10,6 +10,7 @@
 #include "app/embedded_redis.hpp"
 #include "app/embedded_replica_set.hpp"
 #include "app/exit_codes.hpp"
+#include "app/large_allocations.hpp"
 #include "app/service.hpp"
 #include "obs/logging.hpp"
 #include "ops/migrations.hpp"
@@ -73,6 +74,7 @@ int apply_migrations(const std::string& url) {
 }  // namespace
 
 int run_serve(const ServeConfig& config) {
+  return_large_allocations_to_the_system();
   obs::init_logging(obs::parse_log_level(config.log_level).value_or(obs::LogLevel::info));
   std::string host;
   std::uint16_t port = 0;

@@ -2,8 +2,6 @@
 // decoding; see redis_connection.hpp for why not hiredis's async context.
 #include "cache/redis_connection.hpp"
 
-#include <hiredis/hiredis.h>
-
 #include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -22,6 +20,7 @@
 #include <tuple>
 
 #include "cache/internal/redis_errors.hpp"
+#include "cache/redis_reply_reader.hpp"
 
 namespace utxoiq::cache {
 
@@ -44,27 +43,6 @@ void append_command(std::string& out, const std::vector<std::string>& args) {
   }
 }
 
-RedisReply convert(const redisReply* r) {
-  switch (r->type) {
-    case REDIS_REPLY_STRING:
-      return RedisReply::string(std::string(r->str, r->len));
-    case REDIS_REPLY_STATUS:
-      return RedisReply::status(std::string(r->str, r->len));
-    case REDIS_REPLY_ERROR:
-      return RedisReply::error(std::string(r->str, r->len));
-    case REDIS_REPLY_INTEGER:
-      return RedisReply::integer_value(r->integer);
-    case REDIS_REPLY_ARRAY: {
-      std::vector<RedisReply> elements;
-      elements.reserve(r->elements);
-      for (std::size_t i = 0; i < r->elements; ++i) elements.push_back(convert(r->element[i]));
-      return RedisReply::array(std::move(elements));
-    }
-    default:
-      return RedisReply::nil();
-  }
-}
-
 // One command waiting for its reply. The waiting coroutine sleeps on `timer` (armed with the
 // command timeout); the reader cancels it once the reply (or the connection's end) is in.
 struct Pending {
@@ -83,18 +61,14 @@ struct RedisConnection::State : std::enable_shared_from_this<State> {
         socket(context),
         resolver(context),
         wake_writer(context),
-        options(connect_options),
-        reader(redisReaderCreate()) {
-    if (reader == nullptr) throw std::bad_alloc();
-  }
-  ~State() { redisReaderFree(reader); }
+        options(connect_options) {}
 
   asio::io_context& io;
   tcp::socket socket;
   tcp::resolver resolver;
   asio::steady_timer wake_writer;  // the idle writer sleeps on it; enqueue() cancels it
   RedisConnectOptions options;
-  redisReader* reader;
+  RedisReplyReader reader;
   std::deque<std::shared_ptr<Pending>> pending;  // in the order the commands were written
   std::string out;                               // encoded commands not yet handed to the socket
   bool open = true;
@@ -199,21 +173,15 @@ Task<void> read_loop(std::shared_ptr<State> self) {
       co_return;
     }
     self->last_read = resilience::steady_now();
-    if (redisReaderFeed(self->reader, buffer.data(), n) != REDIS_OK) {
-      self->fail("protocol error", true);
-      co_return;
-    }
-    for (;;) {
-      void* raw = nullptr;
-      if (redisReaderGetReply(self->reader, &raw) != REDIS_OK) {
-        self->fail(std::string("protocol error: ") + self->reader->errstr, true);
-        co_return;
+    try {
+      self->reader.feed(std::string_view(buffer.data(), n));
+      while (std::optional<RedisReply> reply = self->reader.next()) {
+        self->deliver(std::move(*reply));
+        if (!self->open) co_return;
       }
-      if (raw == nullptr) break;  // the rest of this reply is still on the way
-      RedisReply reply = convert(static_cast<const redisReply*>(raw));
-      freeReplyObject(raw);
-      self->deliver(std::move(reply));
-      if (!self->open) co_return;
+    } catch (const RedisProtocolError& e) {
+      self->fail(e.what(), true);
+      co_return;
     }
   }
 }

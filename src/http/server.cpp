@@ -33,6 +33,7 @@
 #include "http/access_log.hpp"
 #include "http/error_response.hpp"
 #include "http/http_metrics.hpp"
+#include "http/json_body_scan.hpp"
 #include "http/problem.hpp"
 #include "http/request_id.hpp"
 #include "obs/logging.hpp"
@@ -432,11 +433,17 @@ asio::awaitable<void> Server::Impl::read_body(Exchange& exchange) {
       if (ec) exchange.client_gone = true;
       if (ec) throw bad_request("The client went away.");
     }
+    // Read in parts, each checked by the scan: a body with an array over the bound is refused
+    // (422) at the read that shows it, not after all its bytes (json_body_scan.hpp).
     stream.expires_after(options.body_timeout);
-    auto [ec, n] = co_await bhttp::async_read(stream, exchange.buffer, parser, kUseTuple);
-    if (ec == bhttp::error::body_limit) throw payload_too_large(limit);
-    if (ec && is_disconnect(ec)) exchange.client_gone = true;
-    if (ec) throw bad_request("The request body is not valid HTTP/1.1 framing.");
+    JsonBodyScan scan;
+    while (!parser.is_done()) {
+      auto [ec, n] = co_await bhttp::async_read_some(stream, exchange.buffer, parser, kUseTuple);
+      if (ec == bhttp::error::body_limit) throw payload_too_large(limit);
+      if (ec && is_disconnect(ec)) exchange.client_gone = true;
+      if (ec) throw bad_request("The request body is not valid HTTP/1.1 framing.");
+      scan.seen(parser.get().body());
+    }
   }
   exchange.body_done = true;
   request.body = std::move(parser.get().body());

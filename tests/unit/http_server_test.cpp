@@ -130,6 +130,12 @@ class ServerTest : public ::testing::Test {
                   co_return json_response(201, body);
                 },
                 {.name = "echo", .body_limit = 1024});
+    router.post("/bulk",
+                [](Request& request) -> Task<Response> {
+                  parse_json_object(request);
+                  co_return empty_response(204);
+                },
+                {.name = "bulk", .body_limit = 16 * 1024 * 1024});
     router.get("/boom",
                [](Request&) -> Task<Response> {
                  throw std::runtime_error("password=hunter2 in SELECT * FROM secrets");
@@ -289,6 +295,27 @@ TEST_F(ServerTest, HugeBodyStillGetsItsAnswerNotAReset) {
   const auto response = client.read_response();
   EXPECT_EQ(response.status, 413);
   EXPECT_EQ(response.json().at("status").as_int64(), 413);
+}
+
+TEST_F(ServerTest, AnArrayOverTheBoundIsRefusedWhileTheBodyIsRead) {
+  // 16 MiB announced, 256 KiB of `[0,0,...` sent and no more: the answer comes from the bytes
+  // read so far; a server that waited for the whole body would leave this read to time out.
+  Client client(port);
+  std::string part = "{\"metrics\":[0";
+  while (part.size() < 256 * 1024) part += ",0";
+  client.send("POST /bulk HTTP/1.1\r\nHost: t\r\nContent-Length: 16777216\r\n\r\n" + part);
+  const auto response = client.read_response();
+  EXPECT_EQ(response.status, 422);
+  EXPECT_EQ(response.json().at("errors").at(0).at("field").as_string(), "metrics");
+  EXPECT_FALSE(response.raw.keep_alive());
+}
+
+TEST_F(ServerTest, ALargeBodyWithinTheBoundIsReadWhole) {
+  Client client(port);
+  std::string body = "{\"metrics\":[0";
+  for (int i = 1; i < 10'000; ++i) body += ",1234567890";
+  body += "],\"pad\":\"" + std::string(200'000, 'p') + "\"}";
+  EXPECT_EQ(client.request("POST", "/bulk", body).status, 204);
 }
 
 TEST_F(ServerTest, ChunkedBodyOverTheLimitGets413) {
