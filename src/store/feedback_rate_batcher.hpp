@@ -12,12 +12,12 @@
 //    class 22 or 23) or loses a deadlock against another instance's batch (class 40), its
 //    requests are written again one by one and each gets its own answer or error;
 //  - a database that is unavailable fails every request of the batch with that error (503).
-// One batch is in flight at a time per instance; at most max_batch requests per statement.
-// Lives on the pool's single executor (no locks), like the pool.
+// One batch is in flight at a time per instance (pg/batch_queue.hpp); at most max_batch requests
+// per statement. Lives on the pool's single executor (no locks), like the pool.
 #include <cstddef>
-#include <memory>
 
 #include "domain/feedback_requests.hpp"
+#include "pg/batch_queue.hpp"
 #include "store/feedback_store.hpp"
 #include "util/task.hpp"
 
@@ -32,17 +32,12 @@ class FeedbackRateBatcher {
   static constexpr std::size_t kDefaultMaxBatch = 256;
 
   explicit FeedbackRateBatcher(pg::Pool& pool, std::size_t max_batch = kDefaultMaxBatch);
-  ~FeedbackRateBatcher();
-  FeedbackRateBatcher(const FeedbackRateBatcher&) = delete;
-  FeedbackRateBatcher& operator=(const FeedbackRateBatcher&) = delete;
 
   // The record after this rating, and whether the rating created it; once its batch committed.
   Task<FeedbackWrite> rate(domain::RateFeedback request);
 
-  struct State;
-
  private:
-  std::shared_ptr<State> state_;
+  pg::BatchQueue queue_;
 };
 
 }  // namespace utxoiq::store
