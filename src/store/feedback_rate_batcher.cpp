@@ -1,6 +1,7 @@
 // See feedback_rate_batcher.hpp.
 #include "store/feedback_rate_batcher.hpp"
 
+#include <algorithm>
 #include <exception>
 #include <memory>
 #include <optional>
@@ -47,8 +48,9 @@ Task<std::vector<FeedbackWrite>> write_together(pg::Pool& pool,
   co_return plan.answers(written);
 }
 
-// Fills the result or error of every rating of `batch`; never throws.
-Task<void> write_batch(pg::Pool& pool, const pg::BatchQueue::Batch& batch) {
+// Writes the ratings of `batch` in one statement, or one by one when a row fails it, and fills
+// each one's result or error; never throws.
+Task<void> write_rows(pg::Pool& pool, const pg::BatchQueue::Batch& batch) {
   std::vector<domain::RateFeedback> requests;
   requests.reserve(batch.size());
   for (const auto& item : batch) requests.push_back(pending(item).request);
@@ -76,11 +78,27 @@ Task<void> write_batch(pg::Pool& pool, const pg::BatchQueue::Batch& batch) {
   }
 }
 
+// Writes the batch, then tells `committed` of the insights it changed, each once, before any
+// of its requests is answered.
+Task<void> write_batch(pg::Pool& pool, const FeedbackRateBatcher::Committed& committed,
+                       const pg::BatchQueue::Batch& batch) {
+  co_await write_rows(pool, batch);
+  std::vector<std::string> insights;
+  for (const auto& item : batch) {
+    if (pending(item).result) insights.push_back(pending(item).result->feedback.insight_id);
+  }
+  std::sort(insights.begin(), insights.end());
+  insights.erase(std::unique(insights.begin(), insights.end()), insights.end());
+  if (!insights.empty()) co_await committed(std::move(insights));
+}
+
 }  // namespace
 
-FeedbackRateBatcher::FeedbackRateBatcher(pg::Pool& pool, std::size_t max_batch)
+FeedbackRateBatcher::FeedbackRateBatcher(pg::Pool& pool, Committed committed, std::size_t max_batch)
     : queue_(max_batch,
-             [&pool](const pg::BatchQueue::Batch& batch) { return write_batch(pool, batch); }) {}
+             [&pool, committed = std::move(committed)](const pg::BatchQueue::Batch& batch) {
+               return write_batch(pool, committed, batch);
+             }) {}
 
 Task<FeedbackWrite> FeedbackRateBatcher::rate(domain::RateFeedback request) {
   auto item = std::make_shared<PendingRating>(std::move(request));

@@ -15,6 +15,9 @@
 // One batch is in flight at a time per instance (pg/batch_queue.hpp); at most max_batch requests
 // per statement. Lives on the pool's single executor (no locks), like the pool.
 #include <cstddef>
+#include <functional>
+#include <string>
+#include <vector>
 
 #include "domain/feedback_requests.hpp"
 #include "pg/batch_queue.hpp"
@@ -31,7 +34,13 @@ class FeedbackRateBatcher {
  public:
   static constexpr std::size_t kDefaultMaxBatch = 256;
 
-  explicit FeedbackRateBatcher(pg::Pool& pool, std::size_t max_batch = kDefaultMaxBatch);
+  // Awaited after each batch committed and before its requests are answered, with the insights
+  // the batch changed, each once (the repository's write listeners: one cache invalidation per
+  // batch instead of one per rating). It must not throw.
+  using Committed = std::function<Task<void>(std::vector<std::string>)>;
+
+  FeedbackRateBatcher(pg::Pool& pool, Committed committed,
+                      std::size_t max_batch = kDefaultMaxBatch);
 
   // The record after this rating, and whether the rating created it; once its batch committed.
   Task<FeedbackWrite> rate(domain::RateFeedback request);

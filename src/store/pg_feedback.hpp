@@ -16,7 +16,10 @@ namespace utxoiq::store {
 
 class PgFeedback final : public FeedbackStatsReader, public FeedbackLister, public FeedbackWriter {
  public:
-  explicit PgFeedback(pg::Pool& pool) : pool_(pool), ratings_(pool) {}
+  explicit PgFeedback(pg::Pool& pool)
+      : pool_(pool), ratings_(pool, [this](std::vector<std::string> insights) {
+          return listeners_.notify(std::move(insights));
+        }) {}
 
   void add_write_listener(FeedbackWriteListener listener) { listeners_.add(std::move(listener)); }
 
@@ -38,7 +41,8 @@ class PgFeedback final : public FeedbackStatsReader, public FeedbackLister, publ
   Task<void> notify(const FeedbackWrite& write);  // the write listeners, after commit
 
   pg::Pool& pool_;
-  FeedbackRateBatcher ratings_;  // rate() goes through it: many ratings, one statement
+  // rate() goes through it: many ratings, one statement, one notice to the listeners.
+  FeedbackRateBatcher ratings_;
   WriteListeners<std::vector<std::string>> listeners_{"feedback"};
 };
 

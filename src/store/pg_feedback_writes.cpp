@@ -59,11 +59,9 @@ Task<void> PgFeedback::notify(const FeedbackWrite& write) {
 }
 
 // Ratings are the hot write: grouped with the ratings arriving alongside into one statement
-// (feedback_rate_batcher.hpp); the listeners hear of each one after its batch committed.
+// (feedback_rate_batcher.hpp), which tells the listeners of the batch's insights after its commit.
 Task<FeedbackWrite> PgFeedback::rate(const domain::RateFeedback& request) {
-  FeedbackWrite write = co_await ratings_.rate(request);
-  co_await notify(write);
-  co_return write;
+  co_return co_await ratings_.rate(request);
 }
 
 Task<FeedbackWrite> PgFeedback::comment(const domain::CommentFeedback& request) {

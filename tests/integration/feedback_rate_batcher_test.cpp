@@ -70,6 +70,15 @@ class FeedbackRateBatcherTest : public ::testing::Test {
     return o;
   }
 
+  // Records what the batcher tells its listeners.
+  store::FeedbackRateBatcher::Committed notice() {
+    return [this](std::vector<std::string> insights) -> Task<void> {
+      notices_.push_back(std::move(insights));
+      co_return;
+    };
+  }
+
+  std::vector<std::vector<std::string>> notices_;
   boost::asio::io_context io_;
   std::string url_ = TestServers::get().create_migrated_database();
   pg::BlockingConnection db_{url_};
@@ -81,7 +90,7 @@ domain::RateFeedback rating(std::string insight, std::string user, int value) {
 }
 
 TEST_F(FeedbackRateBatcherTest, RatingsIssuedTogetherAreOneStatementEachWithItsOwnAnswer) {
-  store::FeedbackRateBatcher batcher(pool_);
+  store::FeedbackRateBatcher batcher(pool_, notice());
   std::vector<domain::RateFeedback> requests;
   for (int i = 0; i < 50; ++i)
     requests.push_back(rating("ins-" + std::to_string(i % 5), "u-" + std::to_string(i), 1 + i % 5));
@@ -93,11 +102,14 @@ TEST_F(FeedbackRateBatcherTest, RatingsIssuedTogetherAreOneStatementEachWithItsO
     EXPECT_EQ(outcomes[i].write->feedback.rating, requests[i].rating);
   }
   EXPECT_EQ(transactions(), 1);
+  const std::vector<std::vector<std::string>> one_notice{
+      {"ins-0", "ins-1", "ins-2", "ins-3", "ins-4"}};
+  EXPECT_EQ(notices_, one_notice) << "one notice per batch, each insight once";
   expect_exact_aggregate();
 }
 
 TEST_F(FeedbackRateBatcherTest, ABatchHoldsAtMostMaxBatchRequests) {
-  store::FeedbackRateBatcher batcher(pool_, 2);
+  store::FeedbackRateBatcher batcher(pool_, notice(), 2);
   std::vector<domain::RateFeedback> requests;
   for (int i = 0; i < 5; ++i) requests.push_back(rating("ins", "u-" + std::to_string(i), 3));
   const auto outcomes = rate_all(batcher, requests);
@@ -106,7 +118,7 @@ TEST_F(FeedbackRateBatcherTest, ABatchHoldsAtMostMaxBatchRequests) {
 }
 
 TEST_F(FeedbackRateBatcherTest, RatingsOfOnePairInOneBatchAnswerAsIfRunInTurn) {
-  store::FeedbackRateBatcher batcher(pool_);
+  store::FeedbackRateBatcher batcher(pool_, notice());
   const auto outcomes = rate_all(batcher, {rating("ins", "u", 1), rating("other", "u", 2),
                                            rating("ins", "u", 4), rating("ins", "u", 5)});
   ASSERT_TRUE(outcomes[0].write && outcomes[2].write && outcomes[3].write);
@@ -129,7 +141,7 @@ TEST_F(FeedbackRateBatcherTest, RatingsOfOnePairInOneBatchAnswerAsIfRunInTurn) {
 }
 
 TEST_F(FeedbackRateBatcherTest, ARowTheDatabaseRefusesFailsOnlyItsOwnRequest) {
-  store::FeedbackRateBatcher batcher(pool_);
+  store::FeedbackRateBatcher batcher(pool_, notice());
   // 9 breaks insight_feedback_rating_check (the API validates before; this is the last guard).
   const auto outcomes =
       rate_all(batcher, {rating("ins", "a", 4), rating("ins", "b", 9), rating("ins", "c", 2)});
@@ -141,6 +153,8 @@ TEST_F(FeedbackRateBatcherTest, ARowTheDatabaseRefusesFailsOnlyItsOwnRequest) {
   } catch (const pg::QueryError& e) {
     EXPECT_EQ(e.sqlstate(), "23514");
   }
+  const std::vector<std::vector<std::string>> one_notice{{"ins"}};
+  EXPECT_EQ(notices_, one_notice);
   EXPECT_EQ(db_.exec("SELECT string_agg(user_id, ',' ORDER BY user_id) FROM insight_feedback")
                 .rows.at(0)
                 .at(0),
