@@ -22,10 +22,15 @@ std::vector<std::string> keys_of(const std::vector<std::string>& insight_ids) {
   return keys;
 }
 
-// Write-through only for a key this instance is reading (asked before the invalidation drops
-// it); any other key is loaded by the first read that wants it, if one ever does.
-bool worth_reloading(const cache::TwoLevelCache& cache, const std::vector<std::string>& keys) {
-  return keys.size() == 1 && cache.held_here(keys.front());
+// Write-through only for the keys this instance is reading (asked before the invalidation drops
+// them); any other key is loaded by the first read that wants it, if one ever does.
+std::vector<std::size_t> worth_reloading(const cache::TwoLevelCache& cache,
+                                         const std::vector<std::string>& keys) {
+  std::vector<std::size_t> held;
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (cache.held_here(keys[i])) held.push_back(i);
+  }
+  return held;
 }
 
 }  // namespace
@@ -51,14 +56,14 @@ Task<std::vector<domain::FeedbackStats>> CachedFeedbackStats::stats_batch(
 store::FeedbackWriteListener CachedFeedbackStats::invalidator() {
   return [this](std::vector<std::string> insight_ids) -> Task<void> {
     std::vector<std::string> keys = keys_of(insight_ids);
-    const bool reread = worth_reloading(caches_.feedback_stats(), keys);
+    const std::vector<std::size_t> reread = worth_reloading(caches_.feedback_stats(), keys);
     co_await caches_.invalidate(keys);
-    if (!reread) co_return;
     // In the background: the next read is a hit (or joins the load).
-    const std::string& id = insight_ids.front();
-    std::vector<std::string> tags{cache::insight_tag(id)};
-    co_await caches_.feedback_stats().reload(std::move(keys.front()), loader_for(&database_, id),
-                                             std::move(tags));
+    for (const std::size_t i : reread) {
+      std::vector<std::string> tags{cache::insight_tag(insight_ids[i])};
+      co_await caches_.feedback_stats().reload(
+          std::move(keys[i]), loader_for(&database_, insight_ids[i]), std::move(tags));
+    }
   };
 }
 

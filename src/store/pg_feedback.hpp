@@ -5,6 +5,7 @@
 // indexed row per insight however much feedback there is.
 #include <vector>
 
+#include "store/feedback_rate_batcher.hpp"
 #include "store/feedback_store.hpp"
 
 namespace utxoiq::pg {
@@ -15,7 +16,10 @@ namespace utxoiq::store {
 
 class PgFeedback final : public FeedbackStatsReader, public FeedbackLister, public FeedbackWriter {
  public:
-  explicit PgFeedback(pg::Pool& pool) : pool_(pool) {}
+  explicit PgFeedback(pg::Pool& pool)
+      : pool_(pool), ratings_(pool, [this](std::vector<std::string> insights) {
+          return listeners_.notify(std::move(insights));
+        }) {}
 
   void add_write_listener(FeedbackWriteListener listener) { listeners_.add(std::move(listener)); }
 
@@ -34,8 +38,11 @@ class PgFeedback final : public FeedbackStatsReader, public FeedbackLister, publ
 
  private:
   Task<FeedbackWrite> upsert(std::string_view sql, pg::Params params);
+  Task<void> notify(const FeedbackWrite& write);  // the write listeners, after commit
 
   pg::Pool& pool_;
+  // rate() goes through it: many ratings, one statement, one notice to the listeners.
+  FeedbackRateBatcher ratings_;
   WriteListeners<std::vector<std::string>> listeners_{"feedback"};
 };
 

@@ -1,5 +1,7 @@
 // The writes of PgFeedback (see pg_feedback.hpp): one statement each, so each is atomic without an
-// explicit transaction, also when many requests for the same (insight_id, user_id) race.
+// explicit transaction, also when many requests for the same (insight_id, user_id) race. Ratings
+// share their statement with the ratings arriving alongside (feedback_rate_batcher.hpp), the
+// same upsert over arrays.
 //
 // INSERT ... ON CONFLICT DO UPDATE either inserts the record or, if one exists (or a concurrent
 // insert of the same pair committed first), updates only the fields of this kind of feedback in
@@ -27,7 +29,6 @@ std::string upsert_sql(std::string_view insert_columns, std::string_view values,
          ", (xmax = 0) AS created";
 }
 
-const std::string kRate = upsert_sql("rating", "$4", "rating = EXCLUDED.rating");
 const std::string kComment = upsert_sql("comment", "$4", "comment = EXCLUDED.comment");
 // A flag without a reason sets the reason to null (api.md), so both columns are replaced.
 const std::string kFlag = upsert_sql("flag_type, flag_reason", "$4, $5",
@@ -47,15 +48,20 @@ Task<FeedbackWrite> PgFeedback::upsert(std::string_view sql, pg::Params params) 
   FeedbackWrite write;
   write.feedback = detail::feedback_from_row(result, 0);
   write.created = result.boolean(0, detail::kFeedbackColumnCount);
-  std::vector<std::string> changed{
-      write.feedback.insight_id};  // GCC 12: no braced list in co_await
-  co_await listeners_.notify(std::move(changed));
+  co_await notify(write);
   co_return write;
 }
 
+Task<void> PgFeedback::notify(const FeedbackWrite& write) {
+  std::vector<std::string> changed{
+      write.feedback.insight_id};  // GCC 12: no braced list in co_await
+  co_await listeners_.notify(std::move(changed));
+}
+
+// Ratings are the hot write: grouped with the ratings arriving alongside into one statement
+// (feedback_rate_batcher.hpp), which tells the listeners of the batch's insights after its commit.
 Task<FeedbackWrite> PgFeedback::rate(const domain::RateFeedback& request) {
-  co_return co_await upsert(kRate, pg::params(sql_uuid(new_uuid_v7()), request.insight_id,
-                                              request.user_id, request.rating));
+  co_return co_await ratings_.rate(request);
 }
 
 Task<FeedbackWrite> PgFeedback::comment(const domain::CommentFeedback& request) {

@@ -8,37 +8,17 @@
 #include <string>
 
 #include "pg/blocking_connection.hpp"
+#include "support/feedback_recount.hpp"
 #include "support/test_servers.hpp"
 
 namespace utxoiq::testing {
 namespace {
 
-// Per insight: "insight:ratings,sum,r1..r5,comments,flags,inaccurate,misleading,spam,other;",
-// from the rows and from the aggregate (insights whose aggregate is all zeros are left out, as
-// an insight without rows has no row counts either).
-constexpr const char* kFromRows =
-    "SELECT coalesce(string_agg(line, ';' ORDER BY line), '') FROM ("
-    " SELECT insight_id || ':' || concat_ws(',', count(rating), coalesce(sum(rating), 0),"
-    "  count(*) FILTER (WHERE rating = 1), count(*) FILTER (WHERE rating = 2),"
-    "  count(*) FILTER (WHERE rating = 3), count(*) FILTER (WHERE rating = 4),"
-    "  count(*) FILTER (WHERE rating = 5), count(comment), count(flag_type),"
-    "  count(*) FILTER (WHERE flag_type = 'inaccurate'),"
-    "  count(*) FILTER (WHERE flag_type = 'misleading'),"
-    "  count(*) FILTER (WHERE flag_type = 'spam'), count(*) FILTER (WHERE flag_type = 'other'))"
-    "  AS line FROM insight_feedback GROUP BY insight_id"
-    "  HAVING count(rating) + count(comment) + count(flag_type) > 0) AS t";
-constexpr const char* kFromAggregate =
-    "SELECT coalesce(string_agg(line, ';' ORDER BY line), '') FROM ("
-    " SELECT insight_id || ':' || concat_ws(',', total_ratings, rating_sum, rating_1, rating_2,"
-    "  rating_3, rating_4, rating_5, total_comments, total_flags, flag_inaccurate,"
-    "  flag_misleading, flag_spam, flag_other) AS line FROM insight_feedback_stats"
-    "  WHERE total_ratings + total_comments + total_flags > 0) AS t";
-
 class FeedbackStatsTrigger : public ::testing::Test {
  protected:
   void expect_consistent(const std::string& after) {
-    const auto rows = db_.exec(kFromRows).rows.at(0).at(0).value_or("");
-    const auto aggregate = db_.exec(kFromAggregate).rows.at(0).at(0).value_or("");
+    const auto rows = db_.exec(kFeedbackStatsFromRows).rows.at(0).at(0).value_or("");
+    const auto aggregate = db_.exec(kFeedbackStatsFromAggregate).rows.at(0).at(0).value_or("");
     EXPECT_EQ(aggregate, rows) << "after " << after;
   }
   std::string updated_at(const std::string& insight) {

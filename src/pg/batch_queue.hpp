@@ -1,0 +1,46 @@
+#pragma once
+// Groups the work that many coroutines submit into batches handled one at a time: what arrives
+// while a batch is being handled (or in the same turn of the event loop as the first item) forms
+// the next batch, at most max_batch items. Repositories use it to write many requests with one
+// statement (store/feedback_rate_batcher.hpp): a statement and a commit cost the database about
+// the same for one row as for dozens. In pg/ because it is the asynchronous machinery next to the
+// pool, on the same single executor (no locks), and keeps Asio out of store/.
+//
+// The handler gets each batch, in submission order, and must fill every item's answer; it must
+// not throw (an exception escaping it is given to every item of the batch). submit() returns once
+// the batch holding its item has been handled.
+#include <cstddef>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "util/task.hpp"
+
+namespace utxoiq::pg {
+
+class BatchQueue {
+ public:
+  // What one caller submits; derive from it to carry the request and its answer.
+  struct Item {
+    virtual ~Item() = default;
+    std::exception_ptr error;  // set by the handler (or the queue) when the item failed
+  };
+  using Batch = std::vector<std::shared_ptr<Item>>;
+  using Handler = std::function<Task<void>(const Batch&)>;
+
+  BatchQueue(std::size_t max_batch, Handler handler);
+  ~BatchQueue();  // items still queued fail with ConnectionError
+  BatchQueue(const BatchQueue&) = delete;
+  BatchQueue& operator=(const BatchQueue&) = delete;
+
+  // Queues `item` and waits until its batch has been handled; rethrows item->error.
+  Task<void> submit(std::shared_ptr<Item> item);
+
+  struct State;
+
+ private:
+  std::shared_ptr<State> state_;
+};
+
+}  // namespace utxoiq::pg
