@@ -97,6 +97,10 @@ BackfillJob job_from_row(const pg::Result& r, int row) {
 
 }  // namespace
 
+std::span<const pg::TaggedSql> backfill_job_statements() {
+  return kTable;
+}
+
 Task<std::optional<BackfillJob>> PgBackfillJobs::get(const Uuid& id) {
   const pg::Result result = co_await pool_.execute(kSelectById, pg::params(sql_uuid(id)));
   if (result.empty()) co_return std::nullopt;
