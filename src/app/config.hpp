@@ -86,6 +86,9 @@ struct ServeConfig {
   // starts (--embedded-replicas, UTXOIQ_EMBEDDED_REPLICAS), whose URLs are appended here.
   std::vector<std::string> replica_urls;
   int embedded_replicas = 0;
+  // --query-insight on|off, UTXOIQ_QUERY_INSIGHT: off leaves the pool's statements unobserved
+  // (no statistics, slow log, N+1 or statement histogram), to measure what observing costs.
+  bool query_insight = true;
 };
 
 // The bootstrap admin key must be at least this long (api.md): a short one could be guessed.

@@ -95,9 +95,9 @@ Task<Lease> Pool::acquire_connection(std::shared_ptr<PoolCore> core) {
   co_return Lease(core, std::move(connection));
 }
 
-Task<Result> Pool::execute(std::string_view sql, Params params) {
+Task<Result> Pool::execute(std::string_view sql, Params params, StatementTag tag) {
   Lease lease = co_await acquire();
-  co_return co_await lease->execute(sql, std::move(params));
+  co_return co_await lease->execute(sql, std::move(params), tag);
 }
 
 Task<std::vector<Result>> Pool::pipeline(std::span<const Statement> statements) {

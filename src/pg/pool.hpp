@@ -107,7 +107,10 @@ class Pool {
   Task<Lease> acquire();
 
   // Conveniences: acquire, run, give back.
-  Task<Result> execute(std::string_view sql, Params params = {});
+  Task<Result> execute(std::string_view sql, Params params = {}, StatementTag tag = {});
+  Task<Result> execute(const TaggedSql& statement, Params params = {}) {
+    return execute(statement.sql, std::move(params), statement.tag);
+  }
   Task<std::vector<Result>> pipeline(std::span<const Statement> statements);
 
   PoolStats stats() const;

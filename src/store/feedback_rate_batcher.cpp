@@ -38,7 +38,7 @@ bool worth_writing_alone(const std::string& sqlstate) {
 Task<std::vector<FeedbackWrite>> write_together(pg::Pool& pool,
                                                 const std::vector<domain::RateFeedback>& requests) {
   const detail::RateBatchPlan plan(requests);
-  const pg::Result result = co_await pool.execute(detail::kRateBatchSql, plan.params());
+  const pg::Result result = co_await pool.execute(detail::rate_batch_statement(), plan.params());
   std::vector<FeedbackWrite> written;
   written.reserve(static_cast<std::size_t>(result.rows()));
   for (int row = 0; row < result.rows(); ++row) {

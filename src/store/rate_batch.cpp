@@ -13,6 +13,8 @@
 
 namespace utxoiq::store::detail {
 
+namespace {
+
 const std::string kRateBatchSql =
     "INSERT INTO insight_feedback (id, insight_id, user_id, rating) "
     "SELECT r.id, r.insight_id, r.user_id, r.rating "
@@ -22,11 +24,15 @@ const std::string kRateBatchSql =
     "updated_at = now() RETURNING " +
     std::string(kFeedbackColumns) + ", (xmax = 0) AS created";
 
-namespace {
-
 using Pair = std::pair<std::string_view, std::string_view>;
 
 }  // namespace
+
+const pg::TaggedSql& rate_batch_statement() {
+  static const pg::TaggedSql statement{{"feedback", "rate", pg::StatementAccess::write},
+                                       kRateBatchSql};
+  return statement;
+}
 
 RateBatchPlan::RateBatchPlan(const std::vector<domain::RateFeedback>& requests) {
   assert(!requests.empty());

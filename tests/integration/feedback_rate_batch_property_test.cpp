@@ -44,7 +44,8 @@ pg::BlockingConnection& database() {
 // Sends one batch as the batcher does; the answers, in request order.
 std::vector<store::FeedbackWrite> write_batch(const std::vector<domain::RateFeedback>& batch) {
   const store::detail::RateBatchPlan plan(batch);
-  const auto result = database().exec_params(store::detail::kRateBatchSql, plan.params());
+  const auto result =
+      database().exec_params(std::string(store::detail::rate_batch_statement().sql), plan.params());
   RC_ASSERT(result.rows.size() == plan.distinct_rows());
   std::vector<store::FeedbackWrite> written;
   for (std::size_t row = 0; row < result.rows.size(); ++row) {

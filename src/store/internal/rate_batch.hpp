@@ -16,12 +16,14 @@
 
 #include "domain/feedback_requests.hpp"
 #include "pg/params.hpp"
+#include "pg/statement_tag.hpp"
 #include "store/feedback_store.hpp"
 
 namespace utxoiq::store::detail {
 
-// The upsert of a batch: $1 ids, $2 insight ids, $3 user ids, $4 ratings (arrays of one length).
-extern const std::string kRateBatchSql;
+// The upsert of a batch: $1 ids, $2 insight ids, $3 user ids, $4 ratings (arrays of one length);
+// feedback.rate, a write.
+const pg::TaggedSql& rate_batch_statement();
 
 class RateBatchPlan {
  public:
