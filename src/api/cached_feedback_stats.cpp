@@ -36,9 +36,11 @@ std::vector<std::size_t> worth_reloading(const cache::TwoLevelCache& cache,
 }  // namespace
 
 Task<std::string> CachedFeedbackStats::stats_json(const std::string& insight_id) {
+  std::string key = cache::feedback_stats_key(insight_id);
+  if (const auto hit = caches_.feedback_stats().fresh_hit(key)) co_return **hit;
   std::vector<std::string> tags{cache::insight_tag(insight_id)};
   const auto cached = co_await caches_.feedback_stats().get_or_load(
-      cache::feedback_stats_key(insight_id), loader_for(&database_, insight_id), std::move(tags));
+      std::move(key), loader_for(&database_, insight_id), std::move(tags));
   // Every insight has statistics (zeros when nobody rated it): the loader never says "none".
   co_return **cached;
 }

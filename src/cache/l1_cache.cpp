@@ -51,6 +51,11 @@ std::optional<L1Hit> L1Cache::get(std::string_view key) {
   return shard_for(hash).get(key, hash, now_());
 }
 
+std::optional<L1Value> L1Cache::get_if_fresh(std::string_view key) {
+  const std::uint64_t hash = hash_of(key);
+  return shard_for(hash).get_if_fresh(key, hash, now_());
+}
+
 bool L1Cache::contains(std::string_view key) const {
   return shard_for(hash_of(key)).contains(key, now_());
 }

@@ -58,6 +58,9 @@ class L1Cache {
   // A live entry (expiry is strict: an entry put with ttl T at time t is returned while now < t+T,
   // never from t+T on), made most recently used; std::nullopt on a miss.
   std::optional<L1Hit> get(std::string_view key);
+  // The value of a live entry that is not due for its refresh-ahead, counted as get() counts a
+  // hit; nullopt (nothing changed or counted) otherwise, and then get() is the one to ask.
+  std::optional<L1Value> get_if_fresh(std::string_view key);
   // Whether a live entry exists; changes nothing (no recency, no stats, no frequency).
   bool contains(std::string_view key) const;
 

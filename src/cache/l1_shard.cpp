@@ -43,6 +43,21 @@ std::optional<L1Hit> L1Shard::get(std::string_view key, std::uint64_t hash, Time
   return hit;
 }
 
+std::optional<L1Value> L1Shard::get_if_fresh(std::string_view key, std::uint64_t hash,
+                                             TimePoint now) {
+  std::lock_guard lock(mutex_);
+  const auto found = index_.find(key);
+  if (found == index_.end()) return std::nullopt;
+  const Lru::iterator it = found->second;
+  if (now >= it->expires_at || (!it->refresh_claimed && now >= it->refresh_at)) {
+    return std::nullopt;
+  }
+  if (limits_.admission) sketch_.increment(hash);
+  lru_.splice(lru_.begin(), lru_, it);
+  counters_.hits.fetch_add(1, std::memory_order_relaxed);
+  return it->value;
+}
+
 bool L1Shard::contains(std::string_view key, TimePoint now) const {
   std::lock_guard lock(mutex_);
   const auto found = index_.find(key);

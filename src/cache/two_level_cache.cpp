@@ -224,6 +224,10 @@ Task<std::optional<CachedValue>> TwoLevelCache::get_or_load(std::string key, Loa
   co_return flight->result;
 }
 
+std::optional<CachedValue> TwoLevelCache::fresh_hit(std::string_view key) {
+  return core_->l1.get_if_fresh(key);
+}
+
 Task<void> TwoLevelCache::reload(std::string key, Loader loader, std::vector<std::string> tags) {
   auto core = core_;
   if (core->flights.contains(key)) co_return;  // a load begun after the invalidation fills it

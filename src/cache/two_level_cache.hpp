@@ -109,6 +109,11 @@ class TwoLevelCache {
   Task<std::optional<CachedValue>> get_or_load(std::string key, Loader loader,
                                                std::vector<std::string> tags = {});
 
+  // The cheap path of a hit: the value when L1 holds `key` live and not due for its refresh-ahead
+  // (counted as a hit), else nullopt and nothing counted: then call get_or_load. A reader asks
+  // this first, so a hit builds no loader, no tags and no coroutine of the cache.
+  std::optional<CachedValue> fresh_hit(std::string_view key);
+
   // Write-through, after invalidate(): starts loading `key` in the background and returns at once;
   // the value goes into L1 and L2 (the same fill guard as a read's), so the next read of what was
   // just written is a hit, or joins the load if it comes first. Counts no lookup (no read asked

@@ -211,6 +211,31 @@ TEST_F(L1CacheTest, NeedsRefreshOnceInTheLastPartOfTheTtl) {
   EXPECT_TRUE(cache.get("hot")->needs_refresh);
 }
 
+TEST_F(L1CacheTest, GetIfFreshAnswersOnlyALiveEntryNotDueForRefreshAndCountsOnlyThatHit) {
+  L1CacheOptions options;
+  options.refresh_ahead_fraction = 0.2;  // the last 20 s of 100 s
+  L1Cache cache(options, clock_.fn());
+  EXPECT_FALSE(cache.get_if_fresh("hot").has_value());  // a miss: nothing counted
+  EXPECT_EQ(cache.stats().misses, 0u);
+  cache.put("hot", "v", 100s);
+  const auto fresh = cache.get_if_fresh("hot");
+  ASSERT_TRUE(fresh.has_value());
+  EXPECT_EQ(**fresh, "v");
+  EXPECT_EQ(cache.stats().hits, 1u);
+  clock_.advance(80s);
+  // Due for its refresh: left to get(), which claims it for exactly one caller.
+  EXPECT_FALSE(cache.get_if_fresh("hot").has_value());
+  EXPECT_EQ(cache.stats().hits, 1u);
+  EXPECT_TRUE(cache.get("hot")->needs_refresh);
+  ASSERT_TRUE(cache.get_if_fresh("hot").has_value());  // claimed: a plain hit again
+  EXPECT_EQ(cache.stats().hits, 3u);
+  clock_.advance(20s);
+  EXPECT_FALSE(cache.get_if_fresh("hot").has_value());  // expired: get() removes and counts it
+  EXPECT_EQ(cache.stats().misses, 0u);
+  EXPECT_FALSE(cache.get("hot").has_value());
+  EXPECT_EQ(cache.stats().misses, 1u);
+}
+
 TEST_F(L1CacheTest, ZeroRefreshFractionNeverAsks) {
   L1CacheOptions options;
   options.refresh_ahead_fraction = 0.0;

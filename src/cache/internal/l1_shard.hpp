@@ -51,6 +51,9 @@ class L1Shard {
   L1Shard& operator=(const L1Shard&) = delete;
 
   std::optional<L1Hit> get(std::string_view key, std::uint64_t hash, TimePoint now);
+  // get()'s hit when the entry is live and not due for its refresh; otherwise nullopt and nothing
+  // changes or is counted (the caller's get() then decides, counts and claims the refresh).
+  std::optional<L1Value> get_if_fresh(std::string_view key, std::uint64_t hash, TimePoint now);
   bool contains(std::string_view key, TimePoint now) const;
   // expected_epoch: when set, store only if no invalidation happened in this shard since epoch()
   // returned that value.
