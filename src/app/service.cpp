@@ -40,6 +40,7 @@
 #include "api/openapi_routes.hpp"
 #include "api/publish_metrics_route.hpp"
 #include "api/rate_limit_middleware.hpp"
+#include "api/replica_routing_middleware.hpp"
 #include "api/ui_routes.hpp"
 #include "app/alert_webhook.hpp"
 #include "app/backup_command.hpp"
@@ -416,6 +417,8 @@ struct Service::Impl {
     server->use(api::rate_limit_middleware(limiter));
     // Hardening: heavy requests (batch ingest, large pages) of one key at most 2 at a time.
     server->use(api::heavy_request_limit({.heavy_routes = {"metrics_batch"}}));
+    // Read replicas (issue 12): which reads may leave the primary, read-your-writes tokens.
+    if (replicas) server->use(api::replica_routing_middleware(*replicas));
     server->start();
     self_metrics_job.start();
     obs::log_info("serving", {{"address", host}, {"port", static_cast<int>(server->bound_port())}});

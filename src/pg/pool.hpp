@@ -110,6 +110,14 @@ class Pool {
   Task<Result> execute(std::string_view sql, Params params = {});
   Task<std::vector<Result>> pipeline(std::span<const Statement> statements);
 
+  // Read replicas (issue 12): while set, execute() of a request whose context allows replica
+  // reads (obs::RequestContext::reads_may_use_replicas) hands the statement to the router
+  // (ReplicaSet) instead. Empty: every statement runs here. Set and cleared by the ReplicaSet.
+  using ReadRouter = std::function<Task<Result>(std::string_view sql, Params params)>;
+  void set_read_router(ReadRouter router) { read_router_ = std::move(router); }
+  // execute() on this pool's host whatever the router (what the router itself runs here).
+  Task<Result> execute_here(std::string_view sql, Params params = {});
+
   PoolStats stats() const;
   // stats() for collectors that may outlive the pool: nullopt once the pool (and every lease of
   // it) is gone, instead of reading freed memory.
@@ -123,6 +131,7 @@ class Pool {
  private:
   static Task<Lease> acquire_connection(std::shared_ptr<detail::PoolCore> core);
   std::shared_ptr<detail::PoolCore> core_;
+  ReadRouter read_router_;
 };
 
 }  // namespace utxoiq::pg

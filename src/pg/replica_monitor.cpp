@@ -30,7 +30,7 @@ Lsn lsn_or_zero(const Result& result, std::string_view column) {
 // The full check: the problem that excludes the host, or "" when it passes.
 Task<std::string> full_check(ReplicaSet::State& state, ReplicaHost& host) {
   if (!state.primary_system_id) {
-    const Result primary = co_await state.primary.execute(kSystemId);
+    const Result primary = co_await state.primary.execute_here(kSystemId);
     state.primary_system_id = std::string(primary.text(0, "id"));
   }
   const Result answer = co_await host.pool.execute(kFullCheck);
@@ -47,7 +47,7 @@ Task<std::string> full_check(ReplicaSet::State& state, ReplicaHost& host) {
 
 Task<void> poll_lag(ReplicaSet::State& state, ReplicaHost& host) {
   const auto primary_read_at = WallClock::now();
-  const Result primary = co_await state.primary.execute(kPrimaryLsn);
+  const Result primary = co_await state.primary.execute_here(kPrimaryLsn);
   const Result replica = co_await host.pool.execute(kReplicaLsn);
   LagSample sample;
   sample.primary_read_at = primary_read_at;

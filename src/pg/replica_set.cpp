@@ -6,6 +6,7 @@
 #include <cassert>
 
 #include "obs/logging.hpp"
+#include "obs/request_context.hpp"
 #include "pg/errors.hpp"
 #include "pg/internal/replica_host.hpp"
 #include "resilience/circuit_breaker.hpp"
@@ -75,11 +76,15 @@ ReplicaSet::ReplicaSet(boost::asio::any_io_executor executor, Pool& primary,
 }
 
 ReplicaSet::~ReplicaSet() {
+  state_->primary.set_read_router({});
   state_->stopped = true;
   for (auto& host : state_->hosts) host->timer.cancel();
 }
 
 void ReplicaSet::start() {
+  state_->primary.set_read_router([this](std::string_view sql, Params params) {
+    return execute_read(sql, std::move(params), current_request());
+  });
   for (auto& host : state_->hosts) {
     boost::asio::co_spawn(state_->executor, monitor_replica(state_, *host), boost::asio::detached);
   }
@@ -127,13 +132,15 @@ Pool& ReplicaSet::pool_for(const Route& route) {
   return state_->hosts[*route.replica]->pool;
 }
 
+// `request` by value: a coroutine keeps its parameters, and the caller's is often a temporary.
 Task<Result> ReplicaSet::execute_read(std::string_view sql, Params params,
-                                      const StatementRequest& request) {
+                                      StatementRequest request) {
   const Route chosen = route(request);
-  if (!chosen.replica) co_return co_await state_->primary.execute(sql, std::move(params));
+  if (!chosen.replica) co_return co_await state_->primary.execute_here(sql, std::move(params));
   auto state = state_;  // the host outlives this read even if the set is destroyed meanwhile
   ReplicaHost& host = *state->hosts[*chosen.replica];
   const auto started = CheckSchedule::Clock::now();
+  bool host_failed = true;
   try {
     Result result = co_await host.pool.execute(sql, params);
     host.view.load.ewma_ms = ewma_update(host.view.load.ewma_ms, since_ms(started));
@@ -141,13 +148,20 @@ Task<Result> ReplicaSet::execute_read(std::string_view sql, Params params,
   } catch (const ConnectionError&) {
   } catch (const AcquireTimeout&) {
   } catch (const CircuitOpen&) {
+  } catch (const QueryError& e) {
+    // 25006: a statement that writes, run as a read: the replica refuses it, the primary runs it.
+    host_failed = is_connection_sqlstate(e.sqlstate());
+    if (!host_failed && e.sqlstate() != "25006") throw;
+    if (!host_failed) obs::log_error("a read routed to a replica wrote", {{"error", e.what()}});
   }
-  // The replica failed under us: out of the rotation until a check passes; the primary answers.
-  host.check_passed = false;
-  host.problem = "a read lost its connection";
-  host.schedule.connection_failed(CheckSchedule::Clock::now());
-  state->update_state(host);
-  co_return co_await state->primary.execute(sql, std::move(params));
+  if (host_failed) {
+    // The replica failed under us: out of the rotation until a check passes.
+    host.check_passed = false;
+    host.problem = "a read lost its connection";
+    host.schedule.connection_failed(CheckSchedule::Clock::now());
+    state->update_state(host);
+  }
+  co_return co_await state->primary.execute_here(sql, std::move(params));
 }
 
 std::vector<ReplicaStatus> ReplicaSet::status() const {
@@ -169,6 +183,30 @@ std::vector<ReplicaStatus> ReplicaSet::status() const {
 
 RouteCounts ReplicaSet::route_counts() const {
   return state_->counts;
+}
+
+Task<void> ReplicaSet::record_write(const std::string& key) {
+  auto state = state_;
+  try {
+    const Result now =
+        co_await state->primary.execute_here("SELECT pg_current_wal_insert_lsn()::text AS lsn");
+    const auto lsn = parse_lsn(now.text(0, "lsn"));
+    state->tokens[key] = lsn.value_or(Lsn{~std::uint64_t{0}});
+  } catch (const std::exception& e) {
+    state->tokens[key] = Lsn{~std::uint64_t{0}};  // no replica has it: the primary serves
+    obs::log_warn("read-your-writes token not recorded", {{"error", e.what()}});
+  }
+}
+
+StatementRequest ReplicaSet::current_request() const {
+  StatementRequest request;
+  request.tokens_complete = false;  // in process only (see the header)
+  const auto* context = obs::current_request();
+  if (!context) return request;
+  request.critical = context->critical_reads;
+  const auto token = state_->tokens.find(context->routing_key);
+  if (token != state_->tokens.end()) request.key_token = token->second;
+  return request;
 }
 
 }  // namespace utxoiq::pg

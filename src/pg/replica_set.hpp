@@ -77,7 +77,21 @@ class ReplicaSet {
   Pool& pool_for(const Route& route);
   // Runs a read where route() sends it. A replica that fails with a connection error is checked
   // at once and the read is retried on the primary, so a dying replica fails no request.
-  Task<Result> execute_read(std::string_view sql, Params params, const StatementRequest& request);
+  Task<Result> execute_read(std::string_view sql, Params params, StatementRequest request);
+
+  // Read-your-writes: after a request by `key` changed data, the primary's
+  // pg_current_wal_insert_lsn(), read after the request's commits, becomes the key's token. The
+  // insert position and not pg_current_wal_lsn(): with synchronous_commit off a commit returns
+  // before its record is written, so only the insert position is sure to be past it (a position
+  // read inside the transaction would be before the commit record: too early). Read after the
+  // commit from any session, since the position only grows. On failure the key reads from the
+  // primary until its next recorded write.
+  Task<void> record_write(const std::string& key);
+  // The routing request of the statement running now: from obs::current_request() (key, critical)
+  // and the key's token. Tokens are kept in this process only: other instances' writes are
+  // unknown here, so replicas serve only while at most 1 s stale (api.md lets another instance
+  // see a write 1 s late; see host_router.hpp).
+  StatementRequest current_request() const;
 
   std::vector<ReplicaStatus> status() const;
   RouteCounts route_counts() const;

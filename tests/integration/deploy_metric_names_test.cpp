@@ -66,7 +66,13 @@ std::set<std::string> scraped_names(const std::string& exposition) {
 }
 
 TEST(DeployMetricNames, DashboardAndRulesUseOnlyScrapedMetrics) {
-  ServiceUnderTest service;
+  // A replica (unreachable: down, but exported), so the replica families are in the scrape.
+  ServiceUnderTest service({.configure =
+                                [](app::ServeConfig& config) {
+                                  config.replicas.urls = {
+                                      "postgresql://nobody@127.0.0.1:1/none?connect_timeout=1"};
+                                },
+                            .database_url = {}});
   auto client = service.client();
   // Traffic, so the labelled families have children: writes, cached reads, a miss.
   post_ok(client, "/api/v1/feedback/rate", {{"insight_id", "i"}, {"user_id", "u"}, {"rating", 4}},

@@ -87,8 +87,12 @@ TEST(ReplicaBadConfig, UnreachableAndPrimaryUrlsAreExcludedAndTheServiceIsReady)
     EXPECT_EQ(hosts[1].at("role").as_string(), "replica");
     EXPECT_FALSE(hosts[1].at("healthy").as_bool());
     EXPECT_EQ(hosts[1].at("weight").as_double(), 0.0);
-    // Reads still work: the primary answers.
-    EXPECT_EQ(service.client().get("/api/v1/feedback/stats?insight_id=x").status, 200);
+    // Reads still work: the primary answers, counted as a fallback (no usable replica).
+    EXPECT_EQ(service.client().get("/api/v1/feedback?limit=1").status, 200);
+    const auto metrics = client.get("/metrics").body;
+    EXPECT_NE(metrics.find(R"(utxoiq_db_reads_total{host="primary",reason="primary_fallback"} 1)"),
+              std::string::npos)
+        << metrics;
   }
   obs::init_logging(obs::LogLevel::warn);
   const std::string text = log->text();

@@ -7,6 +7,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "pg/host_health.hpp"
@@ -45,6 +46,7 @@ struct ReplicaSet::State {
   std::vector<std::unique_ptr<ReplicaHost>> hosts;
   std::optional<std::string> primary_system_id;  // read once from the primary
   RouteCounts counts;
+  std::unordered_map<std::string, Lsn> tokens;  // key id -> last commit's WAL position
   std::mt19937_64 rng{std::random_device{}()};
   bool stopped = false;
 
