@@ -31,6 +31,7 @@ void BM_ObserveHotStatement(benchmark::State& state) {
   event.duration = std::chrono::microseconds(300);
   event.params = &params;
   event.rows = 1;
+  event.tag = {"feedback", "stats", pg::StatementAccess::read};
   obs::RequestContext request{"req", "feedback_stats", {}};
   obs::RequestContextScope scope(&request);
   for (auto _ : state) insight.observe(event);

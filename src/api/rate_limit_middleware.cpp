@@ -5,6 +5,7 @@
 
 #include "cache/rate_limiter.hpp"
 #include "http/problem.hpp"
+#include "obs/metrics.hpp"
 
 namespace utxoiq::api {
 namespace {
@@ -15,6 +16,20 @@ void add_headers(http::Response& response, const resilience::RateLimitDecision& 
   response.headers.set("RateLimit-Reset", std::to_string(decision.reset_seconds));
 }
 
+// utxoiq_rate_limit_decisions_total{outcome}: both children exist from the start (0 on a scrape).
+struct DecisionCounters {
+  obs::Counter& allowed;
+  obs::Counter& refused;
+};
+
+DecisionCounters& decision_counters() {
+  static auto& family =
+      obs::default_registry().counter("utxoiq_rate_limit_decisions_total",
+                                      "Rate-limit decisions on non-admin requests", {"outcome"});
+  static DecisionCounters counters{family.labels({"allowed"}), family.labels({"refused"})};
+  return counters;
+}
+
 Task<http::Response> limit(cache::RateLimiter* limiter, http::Request& request,
                            const http::Next& next) {
   if (!request.principal || request.principal->role == http::Role::admin) {
@@ -22,6 +37,7 @@ Task<http::Response> limit(cache::RateLimiter* limiter, http::Request& request,
   }
   const resilience::RateLimitDecision decision =
       co_await limiter->acquire(request.principal->key_id, false);
+  (decision.allowed ? decision_counters().allowed : decision_counters().refused).inc();
   if (!decision.allowed) {
     http::Response refused = http::problem_response(http::too_many_requests(
         decision.retry_after_seconds,
@@ -37,6 +53,7 @@ Task<http::Response> limit(cache::RateLimiter* limiter, http::Request& request,
 }  // namespace
 
 http::Middleware rate_limit_middleware(cache::RateLimiter& limiter) {
+  decision_counters();
   return [limiter = &limiter](http::Request& request, const http::Next& next) {
     return limit(limiter, request, next);
   };

@@ -7,7 +7,8 @@
 //  - any other key: one decision of the limiter (per key and global together); every response —
 //    error responses from later stages included — carries RateLimit-Limit (the per-key limit),
 //    RateLimit-Remaining and RateLimit-Reset (whole seconds); a refused request gets 429
-//    problem+json with an integer Retry-After, and the handler is not run.
+//    problem+json with an integer Retry-After, and the handler is not run. Each decision is counted
+//    in utxoiq_rate_limit_decisions_total{outcome="allowed"|"refused"}.
 #include "http/middleware.hpp"
 
 namespace utxoiq::cache {

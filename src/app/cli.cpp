@@ -76,6 +76,11 @@ void add_query_insight_options(CLI::App& serve, ServeConfig& config) {
       ->envname("UTXOIQ_N_PLUS_ONE_THRESHOLD")
       ->check(CLI::Range(2, 1000000))
       ->capture_default_str();
+  serve
+      .add_option("--query-insight", config.query_insight,
+                  "on|off: observe the pool's statements (off: for overhead measurements)")
+      ->envname("UTXOIQ_QUERY_INSIGHT")
+      ->capture_default_str();
 }
 
 // Read replicas (issue 12).

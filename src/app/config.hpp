@@ -89,7 +89,10 @@ struct ServeConfig {
   // Query insight (issue 11, pg/query_insight.hpp).
   int slow_query_ms = 100;       // --slow-query-ms, UTXOIQ_SLOW_QUERY_MS
   int n_plus_one_threshold = 5;  // --n-plus-one-threshold, UTXOIQ_N_PLUS_ONE_THRESHOLD
-  ReplicaSettings replicas;      // issue 12
+  // --query-insight on|off, UTXOIQ_QUERY_INSIGHT: off leaves the pool's statements unobserved
+  // (no statistics, slow log, N+1 or statement histogram), to measure what observing costs.
+  bool query_insight = true;
+  ReplicaSettings replicas;  // issue 12
 };
 
 // The bootstrap admin key must be at least this long (api.md): a short one could be guessed.

@@ -169,8 +169,8 @@ pg::QueryInsightOptions insight_options(const ServeConfig& config) {
   return options;
 }
 
-pg::PoolOptions observed_by(pg::PoolOptions options, pg::QueryInsight& insight) {
-  options.connection.observer = insight.observer();
+pg::PoolOptions observed_by(pg::PoolOptions options, pg::QueryInsight& insight, bool observe) {
+  if (observe) options.connection.observer = insight.observer();
   return options;
 }
 
@@ -188,8 +188,8 @@ struct Service::Impl {
         database_url(std::move(database)),
         redis_url(std::move(redis)),
         db_breaker(database_breaker(config)),
-        pool(io.get_executor(),
-             observed_by(pool_options(config, database_url, db_breaker), insight)),
+        pool(io.get_executor(), observed_by(pool_options(config, database_url, db_breaker), insight,
+                                            config.query_insight)),
         health(io.get_executor(), pool),
         caches(io, cache_options(config, redis_url)),
         limiter(caches.redis(), limiter_options(config, caches.instance_id())),

@@ -41,6 +41,7 @@ struct QueryEvent {
   std::size_t pipeline_size = 1;
   const Params* params = nullptr;  // of execute/pipeline statements (to EXPLAIN them again)
   std::int64_t rows = -1;          // returned or affected; -1 when unknown
+  StatementTag tag{};              // of the store statement; empty store when untagged
 };
 using QueryObserver = std::function<void(const QueryEvent&)>;
 
@@ -77,7 +78,7 @@ class Connection {
 
   // One statement with $1..$n parameters. QueryError (with sqlstate) when the server rejects it;
   // ConnectionError when the connection is lost (it is then broken()).
-  Task<Result> execute(std::string_view sql, Params params = {});
+  Task<Result> execute(std::string_view sql, Params params = {}, StatementTag tag = {});
 
   // All statements in one round trip; one Result per statement, in order. When one fails, the
   // statements after it are skipped by the server and QueryError::statement_index() tells which
@@ -92,7 +93,8 @@ class Connection {
 
   // COPY ... FROM STDIN with `data` in COPY text format (tab-separated, \N for NULL, one line per
   // row); returns the number of rows copied.
-  Task<std::int64_t> copy_in(std::string_view copy_sql, std::string_view data);
+  Task<std::int64_t> copy_in(std::string_view copy_sql, std::string_view data,
+                             StatementTag tag = {});
 
   bool broken() const;
   void mark_broken();

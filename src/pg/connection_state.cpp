@@ -179,7 +179,7 @@ QueryError ConnectionState::query_error(const PGresult* result,
 
 void ConnectionState::notify(std::string_view sql, Clock::time_point started, bool ok,
                              std::string_view sqlstate, std::size_t index, std::size_t size,
-                             const Params* params, std::int64_t rows) const {
+                             const Params* params, std::int64_t rows, StatementTag tag) const {
   if (!options.observer) return;
   QueryEvent event;
   event.sql = sql;
@@ -190,6 +190,7 @@ void ConnectionState::notify(std::string_view sql, Clock::time_point started, bo
   event.pipeline_size = size;
   event.params = params;
   event.rows = rows;
+  event.tag = tag;
   try {
     options.observer(event);
   } catch (const std::exception& e) {

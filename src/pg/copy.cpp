@@ -42,7 +42,8 @@ Task<void> make_room(ConnectionState& state) {
 
 }  // namespace
 
-Task<std::int64_t> Connection::copy_in(std::string_view copy_sql, std::string_view data) {
+Task<std::int64_t> Connection::copy_in(std::string_view copy_sql, std::string_view data,
+                                       StatementTag tag) {
   auto state = state_;
   detail::OperationScope scope(*state);
   const auto started = ConnectionState::Clock::now();
@@ -66,7 +67,7 @@ Task<std::int64_t> Connection::copy_in(std::string_view copy_sql, std::string_vi
     if (auto later = co_await drain(*state, rows); !error) error = std::move(later);
     scope.settle();
     if (!error) throw UsageError("copy_in needs a COPY ... FROM STDIN statement");
-    state->notify(copy_sql, started, false, error->sqlstate(), 0, 1);
+    state->notify(copy_sql, started, false, error->sqlstate(), 0, 1, nullptr, -1, tag);
     throw *error;
   }
   PQclear(first);
@@ -91,7 +92,8 @@ Task<std::int64_t> Connection::copy_in(std::string_view copy_sql, std::string_vi
 
   auto error = co_await drain(*state, rows);
   scope.settle();
-  state->notify(copy_sql, started, !error, error ? std::string_view(error->sqlstate()) : "", 0, 1);
+  state->notify(copy_sql, started, !error, error ? std::string_view(error->sqlstate()) : "", 0, 1,
+                nullptr, -1, tag);
   if (error) throw *error;
   co_return rows;
 }

@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include "pg/statement_tag.hpp"
+
 namespace utxoiq::pg {
 
 using Param = std::optional<std::string>;
@@ -22,6 +24,7 @@ using Params = std::vector<Param>;
 struct Statement {
   std::string sql;
   Params params;
+  StatementTag tag{};
 };
 
 // ---- conversions to text; overloads chosen by the type of each argument of params(...) ----

@@ -15,6 +15,7 @@ using detail::ConnectionState;
 struct StatementRef {
   std::string_view sql;
   const Params* params;
+  StatementTag tag;
 };
 
 // What was queued, in order; each queued command yields its result(s) followed by a null.
@@ -140,7 +141,8 @@ Task<std::vector<Result>> run_batch(std::shared_ptr<ConnectionState> state,
   for (std::size_t i = 0; i < statements.size(); ++i) {
     state->notify(statements[i].sql, started, i < failed_at,
                   i == failed_at ? std::string_view(error->sqlstate()) : "", i, statements.size(),
-                  statements[i].params, i < failed_at ? results[i].affected_rows() : -1);
+                  statements[i].params, i < failed_at ? results[i].affected_rows() : -1,
+                  statements[i].tag);
   }
   if (error) throw *error;
   co_return results;
@@ -148,8 +150,8 @@ Task<std::vector<Result>> run_batch(std::shared_ptr<ConnectionState> state,
 
 }  // namespace
 
-Task<Result> Connection::execute(std::string_view sql, Params params) {
-  const StatementRef statement{sql, &params};
+Task<Result> Connection::execute(std::string_view sql, Params params, StatementTag tag) {
+  const StatementRef statement{sql, &params, tag};
   auto results = co_await run_batch(state_, std::span<const StatementRef>(&statement, 1), false);
   co_return std::move(results.front());
 }
@@ -157,7 +159,8 @@ Task<Result> Connection::execute(std::string_view sql, Params params) {
 Task<std::vector<Result>> Connection::pipeline(std::span<const Statement> statements) {
   std::vector<StatementRef> refs;
   refs.reserve(statements.size());
-  for (const auto& statement : statements) refs.push_back({statement.sql, &statement.params});
+  for (const auto& statement : statements)
+    refs.push_back({statement.sql, &statement.params, statement.tag});
   co_return co_await run_batch(state_, refs, true);
 }
 

@@ -96,19 +96,19 @@ Task<Lease> Pool::acquire_connection(std::shared_ptr<PoolCore> core) {
   co_return Lease(core, std::move(connection));
 }
 
-Task<Result> Pool::execute(std::string_view sql, Params params) {
-  if (read_router_) {
+Task<Result> Pool::execute(std::string_view sql, Params params, StatementTag tag) {
+  if (read_router_ && tag.access == StatementAccess::read) {
     const auto* request = obs::current_request();
     if (request && request->reads_may_use_replicas) {
-      co_return co_await read_router_(sql, std::move(params));
+      co_return co_await read_router_(sql, std::move(params), tag);
     }
   }
-  co_return co_await execute_here(sql, std::move(params));
+  co_return co_await execute_here(sql, std::move(params), tag);
 }
 
-Task<Result> Pool::execute_here(std::string_view sql, Params params) {
+Task<Result> Pool::execute_here(std::string_view sql, Params params, StatementTag tag) {
   Lease lease = co_await acquire();
-  co_return co_await lease->execute(sql, std::move(params));
+  co_return co_await lease->execute(sql, std::move(params), tag);
 }
 
 Task<std::vector<Result>> Pool::pipeline(std::span<const Statement> statements) {

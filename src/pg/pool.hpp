@@ -107,16 +107,21 @@ class Pool {
   Task<Lease> acquire();
 
   // Conveniences: acquire, run, give back.
-  Task<Result> execute(std::string_view sql, Params params = {});
+  Task<Result> execute(std::string_view sql, Params params = {}, StatementTag tag = {});
+  Task<Result> execute(const TaggedSql& statement, Params params = {}) {
+    return execute(statement.sql, std::move(params), statement.tag);
+  }
   Task<std::vector<Result>> pipeline(std::span<const Statement> statements);
 
-  // Read replicas (issue 12): while set, execute() of a request whose context allows replica
-  // reads (obs::RequestContext::reads_may_use_replicas) hands the statement to the router
-  // (ReplicaSet) instead. Empty: every statement runs here. Set and cleared by the ReplicaSet.
-  using ReadRouter = std::function<Task<Result>(std::string_view sql, Params params)>;
+  // Read replicas (issue 12): while set, execute() of a statement tagged read, in a request whose
+  // context allows replica reads (obs::RequestContext::reads_may_use_replicas: a GET that is not
+  // critical), hands it to the router (ReplicaSet). Writes, and reads of a request that writes
+  // (they may decide the write), run here. Empty: every statement runs here.
+  using ReadRouter =
+      std::function<Task<Result>(std::string_view sql, Params params, StatementTag tag)>;
   void set_read_router(ReadRouter router) { read_router_ = std::move(router); }
   // execute() on this pool's host whatever the router (what the router itself runs here).
-  Task<Result> execute_here(std::string_view sql, Params params = {});
+  Task<Result> execute_here(std::string_view sql, Params params = {}, StatementTag tag = {});
 
   PoolStats stats() const;
   // stats() for collectors that may outlive the pool: nullopt once the pool (and every lease of

@@ -13,7 +13,7 @@ namespace utxoiq::pg {
 
 namespace {
 
-const std::string kBackground = "background";
+constexpr std::string_view kUntagged = "untagged";
 
 double ms(std::chrono::nanoseconds duration) {
   return std::chrono::duration<double, std::milli>(duration).count();
@@ -57,9 +57,9 @@ QueryInsight::QueryInsight(boost::asio::any_io_executor executor, QueryInsightOp
                                      "times or more (counted once per statement)")
                             .get()),
       durations_(registry.histogram("utxoiq_db_statement_duration_seconds",
-                                    "Statement round trips by the route of the request that ran "
-                                    "them (background: outside requests)",
-                                    {"route"})) {
+                                    "Statement round trips by the store method that runs them "
+                                    "(untagged: transaction control and statements outside stores)",
+                                    {"store", "method"})) {
   assert(options_.n_plus_one_threshold >= 2);
 }
 
@@ -77,7 +77,7 @@ void QueryInsight::observe(const QueryEvent& event) {
   }
   obs::RequestContext* request = obs::current_request();
   if (request) ++request->statement_counts[statement.fingerprint];
-  duration_histogram(request).observe(std::chrono::duration<double>(event.duration).count());
+  duration_histogram(event.tag).observe(std::chrono::duration<double>(event.duration).count());
   if (event.duration >= options_.slow_threshold) on_slow(statement, event, request);
 }
 
@@ -92,7 +92,7 @@ void QueryInsight::on_slow(const StatementIdentity& statement, const QueryEvent&
                      .request_id = request ? request->request_id : std::string(),
                      .route = request ? request->route : std::string(),
                      .plan = {}};
-  const auto now = std::chrono::steady_clock::now();
+  const auto now = options_.clock ? options_.clock() : std::chrono::steady_clock::now();
   if (last_explained_.size() > options_.max_fingerprints) last_explained_.clear();
   auto [last, first_time] = last_explained_.try_emplace(statement.fingerprint, now);
   const bool explain_now = pool_ && (first_time || now - last->second >= options_.explain_interval);
@@ -121,11 +121,17 @@ Task<void> QueryInsight::explain(std::uint64_t sequence, std::string sql, Params
   log_slow(*slow, plan.empty() ? std::string_view("(no plan)") : std::string_view(plan));
 }
 
-obs::Histogram& QueryInsight::duration_histogram(const obs::RequestContext* request) {
-  const std::string& route = request ? request->route : kBackground;
-  auto found = durations_by_route_.find(route);
-  if (found == durations_by_route_.end())
-    found = durations_by_route_.emplace(route, &durations_.labels({std::string_view(route)})).first;
+obs::Histogram& QueryInsight::duration_histogram(const StatementTag& tag) {
+  const bool tagged = !tag.store.empty();
+  const std::pair key(tagged ? tag.store : kUntagged, tagged ? tag.method : kUntagged);
+  auto found = durations_by_method_.find(key);
+  if (found == durations_by_method_.end()) {
+    const auto& [store, method] = duration_labels_.emplace_back(key.first, key.second);
+    auto& histogram = durations_.labels({std::string_view(store), std::string_view(method)});
+    found = durations_by_method_
+                .emplace(std::pair(std::string_view(store), std::string_view(method)), &histogram)
+                .first;
+  }
   return *found->second;
 }
 

@@ -8,8 +8,9 @@
 //  - N+1: a request that ran one fingerprint n_plus_one_threshold times or more gets a warn log
 //    line, utxoiq_db_n_plus_one_total and an entry (request_finished, called by
 //    http/request_scope);
-//  - utxoiq_db_statement_duration_seconds{route}: statement latency by the route of the request
-//    that ran it ("background" outside requests), a bounded label set (the fingerprint is not).
+//  - utxoiq_db_statement_duration_seconds{store,method}: statement latency by the store method
+//    that runs it (its StatementTag; "untagged" for the rest: BEGIN/COMMIT and the like), a
+//    bounded label set (the fingerprint is not).
 // Requests are known through obs::current_request(). Like the Pool, it lives on the service's
 // one I/O thread: observe, request_finished and the readers are called there only.
 #include <boost/asio/any_io_executor.hpp>
@@ -17,8 +18,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
+#include <map>
 #include <string>
+#include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "obs/metrics.hpp"
@@ -37,6 +42,8 @@ struct QueryInsightOptions {
   std::size_t max_fingerprints = 500;
   std::size_t kept = 100;  // slow statements and N+1 entries listed
   std::chrono::seconds explain_interval{60};
+  // The clock of explain_interval; empty: std::chrono::steady_clock (tests inject their own).
+  std::function<std::chrono::steady_clock::time_point()> clock{};
 };
 
 struct SlowStatement {
@@ -95,7 +102,7 @@ class QueryInsight {
                const obs::RequestContext* request);
   Task<void> explain(std::uint64_t sequence, std::string sql, Params params);
   SlowStatement* find_slow(std::uint64_t sequence);
-  obs::Histogram& duration_histogram(const obs::RequestContext* request);
+  obs::Histogram& duration_histogram(const StatementTag& tag);
 
   boost::asio::any_io_executor executor_;
   QueryInsightOptions options_;
@@ -110,7 +117,9 @@ class QueryInsight {
   obs::Counter& slow_total_;
   obs::Counter& n_plus_one_total_;
   obs::Family<obs::Histogram>& durations_;
-  std::unordered_map<std::string, obs::Histogram*> durations_by_route_;
+  // Keys view the owned names in duration_labels_ (a deque never moves its elements).
+  std::deque<std::pair<std::string, std::string>> duration_labels_;
+  std::map<std::pair<std::string_view, std::string_view>, obs::Histogram*> durations_by_method_;
 };
 
 }  // namespace utxoiq::pg

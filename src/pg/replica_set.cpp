@@ -82,8 +82,8 @@ ReplicaSet::~ReplicaSet() {
 }
 
 void ReplicaSet::start() {
-  state_->primary.set_read_router([this](std::string_view sql, Params params) {
-    return execute_read(sql, std::move(params), current_request());
+  state_->primary.set_read_router([this](std::string_view sql, Params params, StatementTag tag) {
+    return execute_read(sql, std::move(params), current_request(), tag);
   });
   for (auto& host : state_->hosts) {
     boost::asio::co_spawn(state_->executor, monitor_replica(state_, *host), boost::asio::detached);
@@ -133,16 +133,16 @@ Pool& ReplicaSet::pool_for(const Route& route) {
 }
 
 // `request` by value: a coroutine keeps its parameters, and the caller's is often a temporary.
-Task<Result> ReplicaSet::execute_read(std::string_view sql, Params params,
-                                      StatementRequest request) {
+Task<Result> ReplicaSet::execute_read(std::string_view sql, Params params, StatementRequest request,
+                                      StatementTag tag) {
   const Route chosen = route(request);
-  if (!chosen.replica) co_return co_await state_->primary.execute_here(sql, std::move(params));
+  if (!chosen.replica) co_return co_await state_->primary.execute_here(sql, std::move(params), tag);
   auto state = state_;  // the host outlives this read even if the set is destroyed meanwhile
   ReplicaHost& host = *state->hosts[*chosen.replica];
   const auto started = CheckSchedule::Clock::now();
   bool host_failed = true;
   try {
-    Result result = co_await host.pool.execute(sql, params);
+    Result result = co_await host.pool.execute(sql, params, tag);
     host.view.load.ewma_ms = ewma_update(host.view.load.ewma_ms, since_ms(started));
     co_return result;
   } catch (const ConnectionError&) {
@@ -161,7 +161,7 @@ Task<Result> ReplicaSet::execute_read(std::string_view sql, Params params,
     host.schedule.connection_failed(CheckSchedule::Clock::now());
     state->update_state(host);
   }
-  co_return co_await state->primary.execute_here(sql, std::move(params));
+  co_return co_await state->primary.execute_here(sql, std::move(params), tag);
 }
 
 std::vector<ReplicaStatus> ReplicaSet::status() const {

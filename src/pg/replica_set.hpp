@@ -77,7 +77,8 @@ class ReplicaSet {
   Pool& pool_for(const Route& route);
   // Runs a read where route() sends it. A replica that fails with a connection error is checked
   // at once and the read is retried on the primary, so a dying replica fails no request.
-  Task<Result> execute_read(std::string_view sql, Params params, StatementRequest request);
+  Task<Result> execute_read(std::string_view sql, Params params, StatementRequest request,
+                            StatementTag tag = {});
 
   // Read-your-writes: after a request by `key` changed data, the primary's
   // pg_current_wal_insert_lsn(), read after the request's commits, becomes the key's token. The

@@ -57,10 +57,10 @@ Task<std::vector<Result>> Transaction::run(std::vector<Statement> statements) {
   co_return results;
 }
 
-Task<Result> Transaction::execute(std::string_view sql, Params params) {
-  if (begun_) co_return co_await lease()->execute(sql, std::move(params));
+Task<Result> Transaction::execute(std::string_view sql, Params params, StatementTag tag) {
+  if (begun_) co_return co_await lease()->execute(sql, std::move(params), tag);
   std::vector<Statement> one;
-  one.push_back(Statement{std::string(sql), std::move(params)});
+  one.push_back(Statement{std::string(sql), std::move(params), tag});
   std::vector<Result> results = co_await run(std::move(one));
   co_return std::move(results.front());
 }
@@ -69,13 +69,14 @@ Task<std::vector<Result>> Transaction::pipeline(std::span<const Statement> state
   co_return co_await run(std::vector<Statement>(statements.begin(), statements.end()));
 }
 
-Task<std::int64_t> Transaction::copy_in(std::string_view copy_sql, std::string_view data) {
+Task<std::int64_t> Transaction::copy_in(std::string_view copy_sql, std::string_view data,
+                                        StatementTag tag) {
   // COPY cannot share a pipeline: BEGIN goes first on its own.
   if (!begun_) {
     co_await lease()->execute(kBegin);
     begun_ = true;
   }
-  co_return co_await lease()->copy_in(copy_sql, data);
+  co_return co_await lease()->copy_in(copy_sql, data, tag);
 }
 
 Task<std::vector<Result>> Transaction::commit(std::vector<Statement> last) {

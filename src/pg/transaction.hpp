@@ -32,11 +32,15 @@ class Transaction {
   Transaction& operator=(const Transaction&) = delete;
 
   // One statement of the transaction.
-  Task<Result> execute(std::string_view sql, Params params = {});
+  Task<Result> execute(std::string_view sql, Params params = {}, StatementTag tag = {});
+  Task<Result> execute(const TaggedSql& statement, Params params = {}) {
+    return execute(statement.sql, std::move(params), statement.tag);
+  }
   // Statements of the transaction in one round trip; one Result per statement given.
   Task<std::vector<Result>> pipeline(std::span<const Statement> statements);
   // COPY ... FROM STDIN inside the transaction (connection.hpp, copy_in).
-  Task<std::int64_t> copy_in(std::string_view copy_sql, std::string_view data);
+  Task<std::int64_t> copy_in(std::string_view copy_sql, std::string_view data,
+                             StatementTag tag = {});
 
   // Runs `last` and COMMIT in one round trip and gives the connection back; returns one Result
   // per statement of `last`. When it throws, the transaction is still open (and so rolled back

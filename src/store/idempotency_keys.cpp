@@ -5,6 +5,7 @@
 
 #include "pg/pool.hpp"
 #include "pg/transaction.hpp"
+#include "store/statement_tables.hpp"
 
 namespace utxoiq::store {
 
@@ -36,19 +37,33 @@ WHERE (scope, idempotency_key) IN (
   LIMIT $1
   FOR UPDATE SKIP LOCKED))sql";
 
+constexpr auto kWrite = pg::StatementAccess::write;
+// The claim and the read run in the metric write transaction (pg_metric_writer.cpp).
+constexpr pg::TaggedSql kClaim{{"idempotency_keys", "claim", kWrite}, kClaimSql};
+constexpr pg::TaggedSql kRead{{"idempotency_keys", "read_stored_answer", pg::StatementAccess::read},
+                              kReadSql};
+constexpr pg::TaggedSql kDeleteExpired{{"idempotency_keys", "delete_expired", kWrite},
+                                       kDeleteExpiredSql};
+constexpr pg::TaggedSql kTable[] = {kClaim, kRead, kDeleteExpired};
+
 }  // namespace
+
+std::span<const pg::TaggedSql> idempotency_key_statements() {
+  return kTable;
+}
 
 pg::Statement claim_idempotency_key_statement(const IdempotencyClaim& claim) {
   const auto lifetime = std::chrono::duration_cast<std::chrono::seconds>(kIdempotencyKeyLifetime);
-  return {std::string(kClaimSql),
+  return {std::string(kClaim.sql),
           pg::params(claim.scope, claim.key, claim.request_sha256, claim.status,
-                     claim.response_body, static_cast<std::int64_t>(lifetime.count()))};
+                     claim.response_body, static_cast<std::int64_t>(lifetime.count())),
+          kClaim.tag};
 }
 
 Task<StoredAnswer> read_stored_answer(pg::Transaction& tx, std::string_view scope,
                                       std::string_view key) {
   auto params = pg::params(scope, key);
-  const auto result = co_await tx.execute(kReadSql, std::move(params));
+  const auto result = co_await tx.execute(kRead, std::move(params));
   if (result.empty()) {
     // The claim saw the row, so it exists until this transaction ends; not finding it means the
     // schema or the code is wrong.
@@ -62,7 +77,7 @@ Task<std::int64_t> delete_expired_idempotency_keys(pg::Pool& pool, int batch) {
   std::int64_t total = 0;
   for (;;) {
     auto params = pg::params(batch);
-    const auto result = co_await pool.execute(kDeleteExpiredSql, std::move(params));
+    const auto result = co_await pool.execute(kDeleteExpired, std::move(params));
     total += result.affected_rows();
     if (result.affected_rows() < batch) break;
   }

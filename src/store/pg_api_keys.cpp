@@ -2,27 +2,36 @@
 #include "pg/pool.hpp"
 #include "store/api_key_store.hpp"
 #include "store/internal/sql_values.hpp"
+#include "store/statement_tables.hpp"
 
 namespace utxoiq::store {
 
 namespace {
 
-constexpr std::string_view kLoadActive =
+constexpr std::string_view kLoadActiveSql =
     "SELECT id, key_hash, role FROM api_keys WHERE revoked_at IS NULL";
-constexpr std::string_view kFindActive =
+constexpr std::string_view kFindActiveSql =
     "SELECT id, key_hash, role FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL";
 // GREATEST: a batch of another instance that ran later is not overwritten by an older time.
-constexpr std::string_view kRecordUse =
+constexpr std::string_view kRecordUseSql =
     "UPDATE api_keys SET last_used_at = GREATEST(last_used_at, $2::timestamptz) "
     "WHERE id = ANY($1::uuid[])";
 // The outer SELECT's snapshot predates the INSERT: it sees the row only when it existed before.
 // No row at all: another instance inserted it concurrently (then it is active).
-constexpr std::string_view kEnsureAdmin =
+constexpr std::string_view kEnsureAdminSql =
     "WITH made AS (INSERT INTO api_keys (id, key_hash, role, name) VALUES ($1, $2, 'admin', $3) "
     "ON CONFLICT (key_hash) DO NOTHING RETURNING 1) "
     "SELECT 'created' FROM made UNION ALL "
     "SELECT CASE WHEN revoked_at IS NULL THEN 'active' ELSE 'revoked' END "
     "FROM api_keys WHERE key_hash = $2";
+
+constexpr auto kRead = pg::StatementAccess::read;
+constexpr auto kWrite = pg::StatementAccess::write;
+constexpr pg::TaggedSql kLoadActive{{"api_keys", "load_active", kRead}, kLoadActiveSql};
+constexpr pg::TaggedSql kFindActive{{"api_keys", "find_active", kRead}, kFindActiveSql};
+constexpr pg::TaggedSql kRecordUse{{"api_keys", "record_use", kWrite}, kRecordUseSql};
+constexpr pg::TaggedSql kEnsureAdmin{{"api_keys", "ensure_admin", kWrite}, kEnsureAdminSql};
+constexpr pg::TaggedSql kTable[] = {kLoadActive, kFindActive, kRecordUse, kEnsureAdmin};
 
 ActiveApiKey key_from_row(const pg::Result& r, int row) {
   return ActiveApiKey{row_uuid(r, row, 0), std::string(r.text(row, 1)),
@@ -30,6 +39,10 @@ ActiveApiKey key_from_row(const pg::Result& r, int row) {
 }
 
 }  // namespace
+
+std::span<const pg::TaggedSql> api_key_statements() {
+  return kTable;
+}
 
 Task<std::vector<ActiveApiKey>> PgApiKeys::load_active() {
   const pg::Result result = co_await pool_.execute(kLoadActive);

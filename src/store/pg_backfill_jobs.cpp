@@ -24,6 +24,7 @@
 #include "store/internal/keyset_page.hpp"
 #include "store/internal/query_builder.hpp"
 #include "store/internal/sql_values.hpp"
+#include "store/statement_tables.hpp"
 
 namespace utxoiq::store {
 
@@ -37,14 +38,14 @@ constexpr std::string_view kColumns =
     "estimated_completion, error_message, started_at, updated_at, completed_at, created_by, "
     "version";
 
-const std::string kSelectById =
-    "SELECT " + std::string(kColumns) + " FROM backfill_jobs WHERE id = $1";
-const std::string kLockById = kSelectById + " FOR UPDATE";
+const std::string kSelectJobs = "SELECT " + std::string(kColumns) + " FROM backfill_jobs";
+const std::string kSelectByIdSql = kSelectJobs + " WHERE id = $1";
+const std::string kLockByIdSql = kSelectByIdSql + " FOR UPDATE";
 
 // The index (started_at DESC, id DESC) serves the keyset condition and the order.
 constexpr KeysetOrder kJobsOrder{"started_at", true, domain::CursorKind::backfill_jobs};
 
-constexpr std::string_view kInsert =
+constexpr std::string_view kInsertSql =
     "INSERT INTO backfill_jobs (id, job_type, start_block, end_block, current_block, status, "
     "progress_percentage, started_at, updated_at, created_by, version) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10)";
@@ -55,9 +56,23 @@ constexpr std::string_view kUpdateSet =
     "version = $9";
 // last_progress_at is kept for operators (when did the worker last report?): a progress report
 // sets it, the other changes leave it; the API's `stale` follows the domain rule on updated_at.
-const std::string kUpdate = std::string(kUpdateSet) + " WHERE id = $1";
-const std::string kUpdateWithProgress =
+const std::string kUpdateSql = std::string(kUpdateSet) + " WHERE id = $1";
+const std::string kUpdateWithProgressSql =
     std::string(kUpdateSet) + ", last_progress_at = $7 WHERE id = $1";
+
+constexpr auto kRead = pg::StatementAccess::read;
+constexpr auto kWrite = pg::StatementAccess::write;
+const pg::TaggedSql kSelectById{{"backfill_jobs", "get", kRead}, kSelectByIdSql};
+// SQL built at run time from kSelectJobs (query_builder.hpp).
+const pg::TaggedSql kList{{"backfill_jobs", "list", kRead}, kSelectJobs};
+const pg::TaggedSql kInsert{{"backfill_jobs", "start", kWrite}, kInsertSql};
+// The life-cycle changes (progress, complete, fail, pause, resume) share one method: change.
+const pg::TaggedSql kLockById{{"backfill_jobs", "change", kWrite}, kLockByIdSql};
+const pg::TaggedSql kUpdate{{"backfill_jobs", "change", kWrite}, kUpdateSql};
+const pg::TaggedSql kUpdateWithProgress{{"backfill_jobs", "change", kWrite},
+                                        kUpdateWithProgressSql};
+const pg::TaggedSql kTable[] = {kSelectById, kList,   kInsert,
+                                kLockById,   kUpdate, kUpdateWithProgress};
 
 BackfillJob job_from_row(const pg::Result& r, int row) {
   BackfillJob job;
@@ -82,6 +97,10 @@ BackfillJob job_from_row(const pg::Result& r, int row) {
 
 }  // namespace
 
+std::span<const pg::TaggedSql> backfill_job_statements() {
+  return kTable;
+}
+
 Task<std::optional<BackfillJob>> PgBackfillJobs::get(const Uuid& id) {
   const pg::Result result = co_await pool_.execute(kSelectById, pg::params(sql_uuid(id)));
   if (result.empty()) co_return std::nullopt;
@@ -89,11 +108,11 @@ Task<std::optional<BackfillJob>> PgBackfillJobs::get(const Uuid& id) {
 }
 
 Task<BackfillJobPage> PgBackfillJobs::list(const domain::BackfillListQuery& query) {
-  QueryBuilder q("SELECT " + std::string(kColumns) + " FROM backfill_jobs");
+  QueryBuilder q(kSelectJobs);
   if (query.status) q.where("status = " + q.bind(std::string(to_string(*query.status))));
   if (query.job_type) q.where("job_type = " + q.bind(*query.job_type));
   add_keyset_page(q, kJobsOrder, query.page);
-  const pg::Result result = co_await pool_.execute(q.sql(), q.params());
+  const pg::Result result = co_await pool_.execute(q.sql(), q.params(), kList.tag);
   BackfillJobPage page;
   page.jobs = take_page<BackfillJob>(
       result, query.page, kJobsOrder, job_from_row,
@@ -112,14 +131,16 @@ Task<BackfillJob> PgBackfillJobs::start(const domain::StartJob& request) {
   co_return job;
 }
 
-pg::Statement update_statement(const std::string& sql, const BackfillJob& next) {
-  return {sql, pg::params(sql_uuid(next.id), next.current_block,
-                          std::string(to_string(next.status)), next.progress_percentage,
-                          sql_time(next.estimated_completion), next.error_message,
-                          sql_time(next.updated_at), sql_time(next.completed_at), next.version)};
+pg::Statement update_statement(const pg::TaggedSql& sql, const BackfillJob& next) {
+  return {
+      std::string(sql.sql),
+      pg::params(sql_uuid(next.id), next.current_block, std::string(to_string(next.status)),
+                 next.progress_percentage, sql_time(next.estimated_completion), next.error_message,
+                 sql_time(next.updated_at), sql_time(next.completed_at), next.version),
+      sql.tag};
 }
 
-Task<JobWrite> PgBackfillJobs::change(const Uuid& id, Rule rule, const std::string& update_sql) {
+Task<JobWrite> PgBackfillJobs::change(const Uuid& id, Rule rule, const pg::TaggedSql& update_sql) {
   pg::Transaction tx = co_await pg::Transaction::begin(pool_);
   const pg::Result locked = co_await tx.execute(kLockById, pg::params(sql_uuid(id)));
   if (locked.empty()) {

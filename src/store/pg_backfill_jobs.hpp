@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "domain/backfill_rules.hpp"
+#include "pg/statement_tag.hpp"
 #include "store/backfill_store.hpp"
 
 namespace utxoiq::pg {
@@ -35,7 +36,7 @@ class PgBackfillJobs final : public BackfillJobReader,
  private:
   using Rule = std::function<JobWrite(const domain::BackfillJob&, Timestamp now)>;
   // Locks the job, lets `rule` decide, and stores an applied change with `update_sql`.
-  Task<JobWrite> change(const Uuid& id, Rule rule, const std::string& update_sql);
+  Task<JobWrite> change(const Uuid& id, Rule rule, const pg::TaggedSql& update_sql);
 
   pg::Pool& pool_;
   WriteListeners<domain::BackfillJob> listeners_{"backfill job"};

@@ -5,6 +5,7 @@
 // indexed row per insight however much feedback there is.
 #include <vector>
 
+#include "pg/statement_tag.hpp"
 #include "store/feedback_store.hpp"
 
 namespace utxoiq::pg {
@@ -33,7 +34,7 @@ class PgFeedback final : public FeedbackStatsReader, public FeedbackLister, publ
   Task<std::int64_t> erase_user(const std::string& user_id) override;
 
  private:
-  Task<FeedbackWrite> upsert(std::string_view sql, pg::Params params);
+  Task<FeedbackWrite> upsert(const pg::TaggedSql& statement, pg::Params params);
 
   pg::Pool& pool_;
   WriteListeners<std::vector<std::string>> listeners_{"feedback"};

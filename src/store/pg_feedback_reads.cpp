@@ -10,6 +10,7 @@
 #include "store/internal/query_builder.hpp"
 #include "store/internal/sql_values.hpp"
 #include "store/pg_feedback.hpp"
+#include "store/statement_tables.hpp"
 
 namespace utxoiq::store {
 
@@ -20,9 +21,20 @@ using domain::FeedbackStats;
 constexpr std::string_view kStatsColumns =
     "SELECT insight_id, rating_1, rating_2, rating_3, rating_4, rating_5, total_comments, "
     "flag_inaccurate, flag_misleading, flag_spam, flag_other FROM insight_feedback_stats";
-const std::string kStatsOne = std::string(kStatsColumns) + " WHERE insight_id = $1";
-const std::string kStatsMany =
+const std::string kStatsOneSql = std::string(kStatsColumns) + " WHERE insight_id = $1";
+const std::string kStatsManySql =
     std::string(kStatsColumns) + " WHERE insight_id = ANY($1::varchar[])";
+const std::string kRecordsSql =
+    "SELECT " + std::string(detail::kFeedbackColumns) + " FROM insight_feedback";
+
+constexpr auto kRead = pg::StatementAccess::read;
+const pg::TaggedSql kStatsOne{{"feedback", "stats", kRead}, kStatsOneSql};
+const pg::TaggedSql kStatsMany{{"feedback", "stats_batch", kRead}, kStatsManySql};
+// SQL built at run time from kRecordsSql (query_builder.hpp).
+const pg::TaggedSql kList{{"feedback", "list", kRead}, kRecordsSql};
+const pg::TaggedSql kComments{{"feedback", "comments", kRead}, kRecordsSql};
+const pg::TaggedSql kByUser{{"feedback", "by_user", kRead}, kRecordsSql};
+const pg::TaggedSql kTable[] = {kStatsOne, kStatsMany, kList, kComments, kByUser};
 
 // The column order of kStatsColumns; flag columns follow domain::kFlagTypes' order.
 FeedbackStats stats_from_row(const pg::Result& r, int row) {
@@ -43,9 +55,10 @@ FeedbackStats zero_stats(const std::string& insight_id) {
 
 constexpr KeysetOrder kRecordsOrder{"created_at", true, domain::CursorKind::feedback};
 
-Task<FeedbackPage> run_page(pg::Pool& pool, QueryBuilder& q, const domain::PageRequest& page) {
+Task<FeedbackPage> run_page(pg::Pool& pool, QueryBuilder& q, const domain::PageRequest& page,
+                            pg::StatementTag tag) {
   add_keyset_page(q, kRecordsOrder, page);
-  const pg::Result result = co_await pool.execute(q.sql(), q.params());
+  const pg::Result result = co_await pool.execute(q.sql(), q.params(), tag);
   FeedbackPage out;
   out.feedback = take_page<domain::Feedback>(
       result, page, kRecordsOrder, detail::feedback_from_row,
@@ -53,11 +66,11 @@ Task<FeedbackPage> run_page(pg::Pool& pool, QueryBuilder& q, const domain::PageR
   co_return out;
 }
 
-std::string select_records() {
-  return "SELECT " + std::string(detail::kFeedbackColumns) + " FROM insight_feedback";
-}
-
 }  // namespace
+
+std::span<const pg::TaggedSql> feedback_read_statements() {
+  return kTable;
+}
 
 Task<FeedbackStats> PgFeedback::stats(const std::string& insight_id) {
   const pg::Result result = co_await pool_.execute(kStatsOne, pg::params(insight_id));
@@ -88,7 +101,7 @@ Task<std::vector<FeedbackStats>> PgFeedback::stats_batch(const std::vector<std::
 }
 
 Task<FeedbackPage> PgFeedback::list(const domain::FeedbackFilter& filter) {
-  QueryBuilder q(select_records());
+  QueryBuilder q(kRecordsSql);
   if (filter.insight_id) q.where("insight_id = " + q.bind(*filter.insight_id));
   if (filter.user_id) q.where("user_id = " + q.bind(*filter.user_id));
   if (filter.rating) q.where("rating = " + q.bind(pg::to_param(*filter.rating)));
@@ -98,20 +111,20 @@ Task<FeedbackPage> PgFeedback::list(const domain::FeedbackFilter& filter) {
   if (filter.has_comment) q.where(*filter.has_comment ? "comment IS NOT NULL" : "comment IS NULL");
   if (filter.from) q.where("created_at >= " + q.bind(sql_time(*filter.from)) + "::timestamptz");
   if (filter.to) q.where("created_at < " + q.bind(sql_time(*filter.to)) + "::timestamptz");
-  co_return co_await run_page(pool_, q, filter.page);
+  co_return co_await run_page(pool_, q, filter.page, kList.tag);
 }
 
 Task<FeedbackPage> PgFeedback::comments(const domain::CommentsQuery& query) {
-  QueryBuilder q(select_records());
+  QueryBuilder q(kRecordsSql);
   q.where("insight_id = " + q.bind(query.insight_id));
   q.where("comment IS NOT NULL");
-  co_return co_await run_page(pool_, q, query.page);
+  co_return co_await run_page(pool_, q, query.page, kComments.tag);
 }
 
 Task<FeedbackPage> PgFeedback::by_user(const domain::UserFeedbackQuery& query) {
-  QueryBuilder q(select_records());
+  QueryBuilder q(kRecordsSql);
   q.where("user_id = " + q.bind(query.user_id));
-  co_return co_await run_page(pool_, q, query.page);
+  co_return co_await run_page(pool_, q, query.page, kByUser.tag);
 }
 
 }  // namespace utxoiq::store

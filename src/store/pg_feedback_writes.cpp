@@ -13,6 +13,7 @@
 #include "store/internal/feedback_rows.hpp"
 #include "store/internal/sql_values.hpp"
 #include "store/pg_feedback.hpp"
+#include "store/statement_tables.hpp"
 
 namespace utxoiq::store {
 
@@ -27,23 +28,34 @@ std::string upsert_sql(std::string_view insert_columns, std::string_view values,
          ", (xmax = 0) AS created";
 }
 
-const std::string kRate = upsert_sql("rating", "$4", "rating = EXCLUDED.rating");
-const std::string kComment = upsert_sql("comment", "$4", "comment = EXCLUDED.comment");
+const std::string kRateSql = upsert_sql("rating", "$4", "rating = EXCLUDED.rating");
+const std::string kCommentSql = upsert_sql("comment", "$4", "comment = EXCLUDED.comment");
 // A flag without a reason sets the reason to null (api.md), so both columns are replaced.
-const std::string kFlag = upsert_sql("flag_type, flag_reason", "$4, $5",
-                                     "flag_type = EXCLUDED.flag_type, "
-                                     "flag_reason = EXCLUDED.flag_reason");
+const std::string kFlagSql = upsert_sql("flag_type, flag_reason", "$4, $5",
+                                        "flag_type = EXCLUDED.flag_type, "
+                                        "flag_reason = EXCLUDED.flag_reason");
 
 // One row per insight the user had feedback on, with how many records were erased there (one,
 // by the uniqueness of (insight_id, user_id), but counted rather than assumed).
-constexpr std::string_view kEraseUser =
+constexpr std::string_view kEraseUserSql =
     "WITH erased AS (DELETE FROM insight_feedback WHERE user_id = $1 RETURNING insight_id) "
     "SELECT insight_id, count(*) FROM erased GROUP BY insight_id";
 
+constexpr auto kWrite = pg::StatementAccess::write;
+const pg::TaggedSql kRate{{"feedback", "rate", kWrite}, kRateSql};
+const pg::TaggedSql kComment{{"feedback", "comment", kWrite}, kCommentSql};
+const pg::TaggedSql kFlag{{"feedback", "flag", kWrite}, kFlagSql};
+const pg::TaggedSql kEraseUser{{"feedback", "erase_user", kWrite}, kEraseUserSql};
+const pg::TaggedSql kTable[] = {kRate, kComment, kFlag, kEraseUser};
+
 }  // namespace
 
-Task<FeedbackWrite> PgFeedback::upsert(std::string_view sql, pg::Params params) {
-  const pg::Result result = co_await pool_.execute(sql, std::move(params));
+std::span<const pg::TaggedSql> feedback_write_statements() {
+  return kTable;
+}
+
+Task<FeedbackWrite> PgFeedback::upsert(const pg::TaggedSql& statement, pg::Params params) {
+  const pg::Result result = co_await pool_.execute(statement, std::move(params));
   FeedbackWrite write;
   write.feedback = detail::feedback_from_row(result, 0);
   write.created = result.boolean(0, detail::kFeedbackColumnCount);

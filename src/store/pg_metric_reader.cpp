@@ -10,6 +10,7 @@
 #include "store/internal/keyset_page.hpp"
 #include "store/internal/query_builder.hpp"
 #include "store/internal/sql_values.hpp"
+#include "store/statement_tables.hpp"
 #include "util/rfc3339.hpp"
 
 namespace utxoiq::store {
@@ -27,7 +28,7 @@ constexpr KeysetOrder kRangeOrder{R"("timestamp")", false, domain::CursorKind::m
 
 // Whole hours from the rollups, the partial edge hours from raw rows, all bucketed by
 // date_trunc in UTC ('hour', 'day' or 'week': ISO weeks, starting on Monday).
-constexpr std::string_view kAggregateSql = R"sql(
+constexpr std::string_view kAggregateText = R"sql(
 WITH parts AS (
   SELECT h.bucket_start AS at, h.count, h.sum, h.min, h.max
   FROM system_metrics_hourly h
@@ -50,10 +51,17 @@ FROM parts
 GROUP BY 1
 ORDER BY 1)sql";
 
-constexpr std::string_view kSeriesSql = R"sql(
+constexpr std::string_view kSeriesText = R"sql(
 SELECT service_name, metric_type, unit, last_timestamp
 FROM system_metrics_series
 ORDER BY service_name, metric_type)sql";
+
+constexpr auto kRead = pg::StatementAccess::read;
+// SQL built at run time from kRangeSelect (query_builder.hpp).
+constexpr pg::TaggedSql kRange{{"metrics", "range", kRead}, kRangeSelect};
+constexpr pg::TaggedSql kAggregateSql{{"metrics", "aggregate", kRead}, kAggregateText};
+constexpr pg::TaggedSql kSeriesSql{{"metrics", "series", kRead}, kSeriesText};
+constexpr pg::TaggedSql kTable[] = {kRange, kAggregateSql, kSeriesSql};
 
 domain::MetricRecord read_record(const pg::Result& result, int row) {
   domain::MetricRecord record;
@@ -72,6 +80,10 @@ domain::MetricRecord read_record(const pg::Result& result, int row) {
 
 }  // namespace
 
+std::span<const pg::TaggedSql> metric_read_statements() {
+  return kTable;
+}
+
 Task<MetricPage> PgMetricReader::range(const domain::MetricRangeQuery& query) {
   const auto& after = query.page.after;
   const Timestamp from = after ? std::max(query.start, after->at) : query.start;
@@ -83,7 +95,7 @@ Task<MetricPage> PgMetricReader::range(const domain::MetricRangeQuery& query) {
   q.where(R"("timestamp" < )" + q.bind(sql_time(query.end)));
   if (query.metric_type) q.where("metric_type = " + q.bind(*query.metric_type));
   add_keyset_page(q, kRangeOrder, query.page);
-  const pg::Result result = co_await pool_.execute(q.sql(), q.params());
+  const pg::Result result = co_await pool_.execute(q.sql(), q.params(), kRange.tag);
   page.metrics = take_page<domain::MetricRecord>(
       result, query.page, kRangeOrder, read_record,
       [](const domain::MetricRecord& r) { return std::pair(r.metric.timestamp, r.id); },

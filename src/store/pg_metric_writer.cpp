@@ -13,21 +13,22 @@
 #include "store/idempotency_keys.hpp"
 #include "store/internal/metric_copy_text.hpp"
 #include "store/internal/metric_rollups.hpp"
+#include "store/statement_tables.hpp"
 #include "util/rfc3339.hpp"
 
 namespace utxoiq::store {
 
 namespace {
 
-const std::string kCopySql =
+const std::string kCopyText =
     "COPY system_metrics " + std::string(kMetricCopyColumns) + " FROM STDIN";
 
-constexpr std::string_view kInsertOneSql = R"sql(
+constexpr std::string_view kInsertOneText = R"sql(
 INSERT INTO system_metrics (id, service_name, metric_type, metric_value, unit, "timestamp", metadata)
 VALUES ($1, $2, $3, $4, $5, $6, $7))sql";
 
 // ORDER BY ord keeps the lock order of the sorted arrays (metric_rollups.hpp).
-constexpr std::string_view kUpsertRollupsSql = R"sql(
+constexpr std::string_view kUpsertRollupsText = R"sql(
 INSERT INTO system_metrics_hourly AS h
   (service_name, metric_type, bucket_start, count, sum, min, max)
 SELECT r.service_name, r.metric_type, r.bucket_start, r.count, r.sum, r.min, r.max
@@ -41,7 +42,7 @@ ON CONFLICT (service_name, metric_type, bucket_start) DO UPDATE
 
 // Only a newer point moves last_timestamp (GREATEST) and with it the unit; an older batch leaves
 // the row untouched, which also spares a dead tuple per write.
-constexpr std::string_view kUpsertSeriesSql = R"sql(
+constexpr std::string_view kUpsertSeriesText = R"sql(
 INSERT INTO system_metrics_series AS s (service_name, metric_type, unit, last_timestamp)
 SELECT r.service_name, r.metric_type, r.unit, r.last_timestamp
 FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::timestamptz[])
@@ -56,10 +57,22 @@ ON CONFLICT (service_name, metric_type) DO UPDATE
 // coverage the service knows (it may be behind another instance's or the CLI's maintenance)
 // says some points have no partition. The pkey index of each partition finds them by
 // ("timestamp", id); to_regclass makes a missing DEFAULT partition count as none.
-constexpr std::string_view kCountInDefaultSql = R"sql(
+constexpr std::string_view kCountInDefaultText = R"sql(
 SELECT count(*) FROM system_metrics
 WHERE "timestamp" >= $1 AND "timestamp" <= $2 AND id = ANY($3::uuid[])
   AND tableoid = to_regclass('system_metrics_default'))sql";
+
+// All of them run in the one transaction of insert().
+constexpr auto kWrite = pg::StatementAccess::write;
+const pg::TaggedSql kCopySql{{"metrics", "insert", kWrite}, kCopyText};
+constexpr pg::TaggedSql kInsertOneSql{{"metrics", "insert", kWrite}, kInsertOneText};
+constexpr pg::TaggedSql kUpsertRollupsSql{{"metrics", "insert", kWrite}, kUpsertRollupsText};
+constexpr pg::TaggedSql kUpsertSeriesSql{{"metrics", "insert", kWrite}, kUpsertSeriesText};
+// A read inside the write transaction (it counts what this transaction just wrote).
+constexpr pg::TaggedSql kCountInDefaultSql{{"metrics", "insert", pg::StatementAccess::read},
+                                           kCountInDefaultText};
+const pg::TaggedSql kTable[] = {kCopySql, kInsertOneSql, kUpsertRollupsSql, kUpsertSeriesSql,
+                                kCountInDefaultSql};
 
 pg::Statement count_in_default_statement(std::span<const domain::MetricRecord> records,
                                          const PartitionCoverage& coverage) {
@@ -72,8 +85,8 @@ pg::Statement count_in_default_statement(std::span<const domain::MetricRecord> r
     first = std::min(first, record.metric.timestamp);
     last = std::max(last, record.metric.timestamp);
   }
-  return {std::string(kCountInDefaultSql),
-          pg::params(format_rfc3339(first), format_rfc3339(last), ids)};
+  return {std::string(kCountInDefaultSql.sql),
+          pg::params(format_rfc3339(first), format_rfc3339(last), ids), kCountInDefaultSql.tag};
 }
 
 std::string number_text(double value) {
@@ -86,9 +99,11 @@ pg::Statement insert_one_statement(const domain::MetricRecord& record) {
   const auto& m = record.metric;
   pg::Param metadata;
   if (m.metadata) metadata = boost::json::serialize(*m.metadata);
-  return {std::string(kInsertOneSql), pg::params(record.id.to_string(), m.service_name,
-                                                 m.metric_type, number_text(m.metric_value), m.unit,
-                                                 format_rfc3339(m.timestamp), std::move(metadata))};
+  return {
+      std::string(kInsertOneSql.sql),
+      pg::params(record.id.to_string(), m.service_name, m.metric_type, number_text(m.metric_value),
+                 m.unit, format_rfc3339(m.timestamp), std::move(metadata)),
+      kInsertOneSql.tag};
 }
 
 pg::Statement upsert_rollups_statement(const std::vector<HourlyRollup>& rollups) {
@@ -105,8 +120,8 @@ pg::Statement upsert_rollups_statement(const std::vector<HourlyRollup>& rollups)
     mins.push_back(number_text(r.min));
     maxs.push_back(number_text(r.max));
   }
-  return {std::string(kUpsertRollupsSql),
-          pg::params(services, types, hours, counts, sums, mins, maxs)};
+  return {std::string(kUpsertRollupsSql.sql),
+          pg::params(services, types, hours, counts, sums, mins, maxs), kUpsertRollupsSql.tag};
 }
 
 pg::Statement upsert_series_statement(const std::vector<SeriesLatest>& series) {
@@ -117,10 +132,15 @@ pg::Statement upsert_series_statement(const std::vector<SeriesLatest>& series) {
     units.push_back(s.unit);
     lasts.push_back(format_rfc3339(s.last));
   }
-  return {std::string(kUpsertSeriesSql), pg::params(services, types, units, lasts)};
+  return {std::string(kUpsertSeriesSql.sql), pg::params(services, types, units, lasts),
+          kUpsertSeriesSql.tag};
 }
 
 }  // namespace
+
+std::span<const pg::TaggedSql> metric_write_statements() {
+  return kTable;
+}
 
 PgMetricWriter::PgMetricWriter(pg::Pool& pool, const PartitionCoverage& coverage)
     : pool_(pool), coverage_(coverage) {}
@@ -138,7 +158,8 @@ Task<WriteOutcome> PgMetricWriter::insert(std::span<const domain::MetricRecord> 
   pg::Transaction tx = co_await pg::Transaction::begin(pool_);
   if (claim) {
     pg::Statement claiming = claim_idempotency_key_statement(*claim);
-    const pg::Result claimed = co_await tx.execute(claiming.sql, std::move(claiming.params));
+    const pg::Result claimed =
+        co_await tx.execute(claiming.sql, std::move(claiming.params), claiming.tag);
     if (claimed.empty()) {
       outcome.replay = co_await read_stored_answer(tx, claim->scope, claim->key);
       co_await tx.rollback();
@@ -148,7 +169,7 @@ Task<WriteOutcome> PgMetricWriter::insert(std::span<const domain::MetricRecord> 
   if (bulk) {
     std::string data;
     append_copy_text(records, data);
-    co_await tx.copy_in(kCopySql, data);
+    co_await tx.copy_in(kCopySql.sql, data, kCopySql.tag);
   } else {
     // One point: an INSERT in the closing pipeline, so the whole write is one round trip.
     finish.push_back(insert_one_statement(records.front()));

@@ -2,10 +2,12 @@
 // through a pool observed by pg::QueryInsight, with the request scope middleware installed as in
 // the service. A slow statement (pg_sleep) is logged and listed with its request and its plan; a
 // route running one statement 6 times is reported as N+1 with its count; two such requests
-// interleaved on the one I/O thread are each counted on their own.
+// interleaved on the one I/O thread are each counted on their own. A slow statement run 3 times is
+// EXPLAINed once; a minute later (an injected clock) once more.
 #include <gtest/gtest.h>
 #include <spdlog/sinks/ringbuffer_sink.h>
 
+#include <atomic>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -130,7 +132,16 @@ class QueryInsightTest : public ::testing::Test {
   asio::io_context io_;
   asio::executor_work_guard<asio::io_context::executor_type> work_{io_.get_executor()};
   obs::Registry registry_;
-  pg::QueryInsight insight_{io_.get_executor(), {.slow_threshold = 100ms}, registry_};
+  // Added to the steady clock QueryInsight reads (explain_interval), so a test can move it on.
+  std::atomic<std::int64_t> clock_ahead_s_{0};
+  pg::QueryInsight insight_{io_.get_executor(),
+                            {.slow_threshold = 100ms,
+                             .clock =
+                                 [this] {
+                                   return std::chrono::steady_clock::now() +
+                                          std::chrono::seconds(clock_ahead_s_.load());
+                                 }},
+                            registry_};
   std::optional<pg::Pool> pool_;
   api::ApiDocs docs_;
   std::optional<http::Server> server_;
@@ -168,6 +179,39 @@ TEST_F(QueryInsightTest, SlowStatementIsLoggedAndListedWithItsRequestAndPlan) {
     EXPECT_GE(q.at("p95_ms").to_number<double>(), 150.0);
   }
   EXPECT_TRUE(found);
+}
+
+std::size_t explained(const boost::json::object& body) {
+  std::size_t plans = 0;
+  for (const auto& slow : body.at("slow_queries").as_array()) plans += !slow.at("plan").is_null();
+  return plans;
+}
+
+std::size_t occurrences(const std::string& text, std::string_view part) {
+  std::size_t count = 0;
+  for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++count;
+  return count;
+}
+
+TEST_F(QueryInsightTest, SlowStatementIsExplainedAtMostOncePerFingerprintPerMinute) {
+  HttpClient client(server_->bound_port());
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(client.get("/test/slow").status, 200);
+  auto body = queries_when([](const boost::json::object& b) {
+    return b.at("slow_queries").as_array().size() == 3 && explained(b) == 1;
+  });
+  ASSERT_EQ(body.at("slow_queries").as_array().size(), 3u);
+  std::this_thread::sleep_for(200ms);  // time for a second EXPLAIN, if one had been started
+  body = queries_when([](const auto&) { return true; });
+  EXPECT_EQ(explained(body), 1u) << boost::json::serialize(body);
+  EXPECT_EQ(occurrences(logs(), "explained less than explain_interval ago"), 2u) << logs();
+
+  clock_ahead_s_ = 61;  // a minute later: explained again, once
+  ASSERT_EQ(client.get("/test/slow").status, 200);
+  body = queries_when([](const boost::json::object& b) {
+    return b.at("slow_queries").as_array().size() == 4 && explained(b) == 2;
+  });
+  EXPECT_EQ(explained(body), 2u) << boost::json::serialize(body);
+  EXPECT_FALSE(body.at("slow_queries").as_array().at(0).at("plan").is_null());  // newest first
 }
 
 TEST_F(QueryInsightTest, RouteRunningOneStatementSixTimesIsReportedAsNPlusOne) {

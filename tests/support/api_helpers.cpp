@@ -42,6 +42,20 @@ boost::json::object get_ok(HttpClient& client, const std::string& target) {
   return expect_status(client.get(target), 200, "GET " + target);
 }
 
+std::string scrape_after_traffic(HttpClient& client) {
+  post_ok(client, "/api/v1/feedback/rate", {{"insight_id", "i"}, {"user_id", "u"}, {"rating", 4}},
+          201);
+  for (int i = 0; i < 2; ++i) get_ok(client, "/api/v1/feedback/stats?insight_id=i");
+  get_ok(client, "/api/v1/feedback?insight_id=i");
+  post_ok(client, "/api/v1/monitoring/metrics",
+          {{"service_name", "s"}, {"metric_type", "t"}, {"metric_value", 1}, {"unit", "u"}}, 201);
+  expect_status(client.get("/no/such/route"), 404, "GET /no/such/route");
+  const auto scrape = client.get("/metrics");
+  if (scrape.status != 200)
+    throw std::runtime_error("GET /metrics answered " + std::to_string(scrape.status));
+  return scrape.body;
+}
+
 CreatedKey create_api_key(const std::string& database_url, const std::string& role) {
   pg::BlockingConnection connection(database_url);
   const std::string key = domain::generate_api_key();

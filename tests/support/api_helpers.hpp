@@ -31,6 +31,10 @@ CreatedKey create_api_key(const std::string& database_url, const std::string& ro
 // Revokes it as `keys revoke` does.
 void revoke_api_key(const std::string& database_url, const std::string& id);
 
+// GET /metrics (must answer 200) after traffic that gives the labelled families children: a
+// feedback write, a cached read and its miss, a feedback list, a metric write, a 404.
+std::string scrape_after_traffic(HttpClient& client);
+
 // A query-string value with every byte outside [A-Za-z0-9-._~] percent-encoded.
 std::string url_encode(const std::string& text);
 

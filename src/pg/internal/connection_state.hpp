@@ -62,7 +62,7 @@ class ConnectionState {
   QueryError query_error(const PGresult* result, std::optional<std::size_t> statement_index);
   void notify(std::string_view sql, Clock::time_point started, bool ok, std::string_view sqlstate,
               std::size_t index, std::size_t size, const Params* params = nullptr,
-              std::int64_t rows = -1) const;
+              std::int64_t rows = -1, StatementTag tag = {}) const;
 
   std::chrono::milliseconds io_timeout() const;
   bool ready_now(Want want) const;  // poll(2) with a zero timeout
