@@ -91,6 +91,7 @@ void ReplicaSet::start() {
 }
 
 Task<void> ReplicaSet::stop() {
+  state_->primary.set_read_router({});  // from now on every read runs on the primary
   state_->stopped = true;
   for (auto& host : state_->hosts) {
     host->timer.cancel();
