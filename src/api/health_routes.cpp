@@ -16,8 +16,16 @@ namespace {
 http::Response readiness(const ReadinessProbe& probe) {
   const bool primary = probe.primary_up();
   boost::json::array replicas;
-  if (probe.replicas_up) {
-    for (bool up : probe.replicas_up()) replicas.emplace_back(up ? "up" : "down");
+  if (probe.replicas) {
+    for (const auto& replica : probe.replicas()) {
+      boost::json::object one{{"host", replica.host}, {"state", replica.state}};
+      if (replica.lag_s) {
+        one["lag_s"] = *replica.lag_s;
+      } else {
+        one["lag_s"] = nullptr;
+      }
+      replicas.push_back(std::move(one));
+    }
   }
   boost::json::object body{
       {"status", primary ? "ready" : "unavailable"},
@@ -31,12 +39,17 @@ http::Response readiness(const ReadinessProbe& probe) {
 
 boost::json::object readiness_schema() {
   const auto up_down = schema::enum_of({"up", "down"});
-  return schema::object({"status", "database", "cache"},
-                        {{"status", schema::enum_of({"ready", "unavailable"})},
-                         {"database", schema::object({"primary", "replicas"},
-                                                     {{"primary", up_down},
-                                                      {"replicas", schema::array_of(up_down)}})},
-                         {"cache", schema::enum_of({"up", "down", "disabled"})}});
+  auto replica = schema::object({"host", "state", "lag_s"},
+                                {{"host", schema::string()},
+                                 {"state", schema::enum_of({"up", "down", "lagging"})},
+                                 {"lag_s", schema::nullable(schema::number(0))}});
+  return schema::object(
+      {"status", "database", "cache"},
+      {{"status", schema::enum_of({"ready", "unavailable"})},
+       {"database",
+        schema::object({"primary", "replicas"},
+                       {{"primary", up_down}, {"replicas", schema::array_of(std::move(replica))}})},
+       {"cache", schema::enum_of({"up", "down", "disabled"})}});
 }
 
 }  // namespace

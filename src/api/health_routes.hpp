@@ -1,6 +1,7 @@
 #pragma once
 // GET /healthz, /readyz and /metrics (api.md, "Health"): open routes, no API key.
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,11 +16,18 @@ class Registry;
 
 namespace utxoiq::api {
 
+// One read replica as /readyz shows it. A replica never makes the service unready.
+struct ReplicaReadiness {
+  std::string host;
+  std::string state;            // "up", "down" or "lagging"
+  std::optional<double> lag_s;  // null until its lag was measured (or when unknown)
+};
+
 // What /readyz reports; each function reads state kept up to date elsewhere (no I/O here).
 struct ReadinessProbe {
   std::function<bool()> primary_up;
-  std::function<std::vector<bool>()> replicas_up;  // may be empty
-  std::function<std::string()> cache_state;        // "up", "down" or "disabled"
+  std::function<std::vector<ReplicaReadiness>()> replicas;  // may be empty: no replica
+  std::function<std::string()> cache_state;                 // "up", "down" or "disabled"
 };
 
 struct HealthRoutesDeps {

@@ -15,7 +15,17 @@ boost::json::object host_json(const DatabaseHost& host) {
   boost::json::object out{{"host", host.host},
                           {"role", host.role},
                           {"healthy", host.healthy()},
-                          {"replication_lag_s", nullptr}};
+                          {"replication_lag_s", nullptr},
+                          {"replay_lag_bytes", nullptr},
+                          {"weight", nullptr},
+                          {"reads_total", 0}};
+  if (host.replication) {
+    const ReplicationFigures replication = host.replication();
+    if (replication.lag_s) out["replication_lag_s"] = *replication.lag_s;
+    out["replay_lag_bytes"] = replication.lag_bytes;
+    out["weight"] = replication.weight;
+    out["reads_total"] = replication.reads_total;
+  }
   const pg::PoolStats figures = host.stats().value_or(pg::PoolStats{});
   out["size"] = figures.size;
   out["active"] = figures.active;
@@ -38,7 +48,8 @@ boost::json::object pool_schema() {
   const auto count = schema::integer(0);
   auto host =
       schema::object({"host", "role", "healthy", "replication_lag_s", "size", "active", "idle",
-                      "waiting", "min", "max", "acquired_total", "acquire_timeouts_total"},
+                      "waiting", "min", "max", "acquired_total", "acquire_timeouts_total",
+                      "replay_lag_bytes", "weight", "reads_total"},
                      {{"host", schema::string()},
                       {"role", schema::enum_of({"primary", "replica"})},
                       {"healthy", schema::boolean()},
@@ -50,7 +61,10 @@ boost::json::object pool_schema() {
                       {"min", count},
                       {"max", count},
                       {"acquired_total", count},
-                      {"acquire_timeouts_total", count}});
+                      {"acquire_timeouts_total", count},
+                      {"replay_lag_bytes", schema::nullable(count)},
+                      {"weight", schema::nullable(schema::number(0))},
+                      {"reads_total", count}});
   return schema::object({"hosts"}, {{"hosts", schema::array_of(std::move(host))}});
 }
 

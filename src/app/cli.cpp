@@ -83,6 +83,25 @@ void add_query_insight_options(CLI::App& serve, ServeConfig& config) {
       ->capture_default_str();
 }
 
+// Read replicas (issue 12).
+void add_replica_options(CLI::App& serve, ReplicaSettings& replicas) {
+  serve
+      .add_option("--replica-url", replicas.urls,
+                  "A streaming replica of the primary that may serve reads (repeatable)")
+      ->envname("DATABASE_REPLICA_URLS")
+      ->delimiter(',');
+  serve
+      .add_option("--replica-max-lag", replicas.max_lag_s,
+                  "Seconds of lag above which a replica serves no reads until it catches up")
+      ->check(CLI::Range(0.1, 3600.0))
+      ->capture_default_str();
+  serve
+      .add_option("--health-interval", replicas.health_interval_s,
+                  "Seconds between two health checks of each database host")
+      ->check(CLI::Range(0.1, 3600.0))
+      ->capture_default_str();
+}
+
 void add_serve_command(CLI::App& cli, ServeConfig& config, int& overflow) {
   auto* serve = cli.add_subcommand("serve", "Run the HTTP service");
   add_database_options(*serve, config.database);
@@ -183,6 +202,7 @@ void add_serve_command(CLI::App& cli, ServeConfig& config, int& overflow) {
                    "http:// URL that failed-backup alerts are POSTed to as JSON")
       ->envname("UTXOIQ_ALERT_WEBHOOK");
   add_query_insight_options(*serve, config);
+  add_replica_options(*serve, config.replicas);
 }
 
 void add_migrate_command(CLI::App& cli, MigrateArgs& args) {

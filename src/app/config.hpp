@@ -54,6 +54,13 @@ struct BackupConfig {
   std::string mirror_dir;  // --backup-mirror-dir, UTXOIQ_BACKUP_MIRROR_DIR: the second location
 };
 
+// Read replicas (issue 12, pg/host_router.hpp): one pool per host, sized like the primary's.
+struct ReplicaSettings {
+  std::vector<std::string> urls;  // --replica-url (repeatable), DATABASE_REPLICA_URLS (a,b,...)
+  double max_lag_s = 5;           // --replica-max-lag: out of the rotation above this lag
+  double health_interval_s = 10;  // --health-interval: full check of every host
+};
+
 struct ServeConfig {
   DatabaseOptions database;
   std::string redis_url;                  // REDIS_URL; empty: embedded redis-server if installed
@@ -89,6 +96,7 @@ struct ServeConfig {
   // --query-insight on|off, UTXOIQ_QUERY_INSIGHT: off leaves the pool's statements unobserved
   // (no statistics, slow log, N+1 or statement histogram), to measure what observing costs.
   bool query_insight = true;
+  ReplicaSettings replicas;  // issue 12
 };
 
 // The bootstrap admin key must be at least this long (api.md): a short one could be guessed.

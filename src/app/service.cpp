@@ -40,6 +40,7 @@
 #include "api/openapi_routes.hpp"
 #include "api/publish_metrics_route.hpp"
 #include "api/rate_limit_middleware.hpp"
+#include "api/replica_routing_middleware.hpp"
 #include "api/ui_routes.hpp"
 #include "app/alert_webhook.hpp"
 #include "app/backup_command.hpp"
@@ -50,6 +51,7 @@
 #include "app/metrics_maintenance.hpp"
 #include "app/periodic_task.hpp"
 #include "app/pool_metrics.hpp"
+#include "app/replica_wiring.hpp"
 #include "app/retention_service.hpp"
 #include "app/self_metrics.hpp"
 #include "cache/cache_set.hpp"
@@ -212,6 +214,11 @@ struct Service::Impl {
   std::shared_ptr<resilience::CircuitBreaker> db_breaker;
   pg::Pool pool;
   pg::HealthMonitor health;
+  // Read replicas (issue 12): null without --replica-url; state changes go to the webhook.
+  std::shared_ptr<pg::ReplicaSet> replicas =
+      make_replica_set(io.get_executor(), pool, pool.options(), config.replicas, [this](Alert a) {
+        if (alert_webhook) alert_webhook->send(std::move(a));
+      });
   store::PgBackfillJobs backfill_jobs{pool};
   store::PgFeedback feedback{pool};
   store::PgApiKeys api_keys{pool};
@@ -272,7 +279,8 @@ struct Service::Impl {
     return {.host = pg::host_label(pg::build_connect_params(database_url, {})),
             .role = "primary",
             .healthy = [this] { return health.up(); },
-            .stats = pool.stats_reader()};
+            .stats = pool.stats_reader(),
+            .replication = {}};
   }
 
   http::Router make_router() {
@@ -281,7 +289,7 @@ struct Service::Impl {
         router,
         {.probe = {
              .primary_up = [this] { return health.up(); },
-             .replicas_up = {},
+             .replicas = [this] { return replica_readiness(replicas.get()); },
              .cache_state = [this] { return std::string(cache::to_string(caches.redis_state())); }},
          .registry = obs::default_registry()},
         docs);
@@ -295,7 +303,9 @@ struct Service::Impl {
         router, {.stats = cached_feedback_stats, .lister = feedback, .writer = feedback}, docs);
     api::add_metric_routes(router, {.bodies = cached_metric_bodies, .writer = metric_writer}, docs);
     api::add_monitoring_cache_routes(router, {.caches = caches}, docs);
-    api::add_monitoring_database_routes(router, {.hosts = {primary_host()}}, docs);
+    auto database_hosts = replica_hosts(replicas);
+    database_hosts.insert(database_hosts.begin(), primary_host());
+    api::add_monitoring_database_routes(router, {.hosts = std::move(database_hosts)}, docs);
     api::add_retention_routes(router, retention.routes(), docs);
     // The operations dashboard (open; its page sends the admin key to the routes above).
     api::add_ui_routes(router, docs);
@@ -372,6 +382,10 @@ struct Service::Impl {
     }
     co_await pool.start();
     health.start();
+    if (replicas) {
+      replicas->start();
+      add_replica_metrics(obs::default_registry(), replicas);
+    }
     add_pool_metrics(obs::default_registry(), pool);
     add_database_up_metric(obs::default_registry(), primary_host().host, "primary", metrics_owner,
                            [this] { return health.up(); });
@@ -403,6 +417,8 @@ struct Service::Impl {
     server->use(api::rate_limit_middleware(limiter));
     // Hardening: heavy requests (batch ingest, large pages) of one key at most 2 at a time.
     server->use(api::heavy_request_limit({.heavy_routes = {"metrics_batch"}}));
+    // Read replicas (issue 12): which reads may leave the primary, read-your-writes tokens.
+    if (replicas) server->use(api::replica_routing_middleware(*replicas));
     server->start();
     self_metrics_job.start();
     obs::log_info("serving", {{"address", host}, {"port", static_cast<int>(server->bound_port())}});
@@ -420,6 +436,7 @@ struct Service::Impl {
     scheduler.stop();  // waits for a job in progress (jobs poll stop_requested())
     health.stop();
     caches.stop();
+    if (replicas) co_await replicas->stop();
     co_await pool.close(grace);
   }
 

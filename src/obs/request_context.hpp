@@ -17,6 +17,12 @@ struct RequestContext {
   std::string route;
   // Statements run by this request: fingerprint -> times.
   std::unordered_map<std::uint64_t, std::uint32_t> statement_counts;
+  // Read replicas (issue 12), set once the request's key is known: the key's id (its
+  // read-your-writes token), whether its reads may go to a replica (a GET) and whether they are
+  // critical (an admin route: primary).
+  std::string routing_key;
+  bool reads_may_use_replicas = false;
+  bool critical_reads = false;
 };
 
 RequestContext* current_request() noexcept;

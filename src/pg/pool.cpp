@@ -3,6 +3,7 @@
 // PoolAccounting's.
 #include "pg/pool.hpp"
 
+#include "obs/request_context.hpp"
 #include "pg/internal/pool_core.hpp"
 
 namespace utxoiq::pg {
@@ -96,6 +97,16 @@ Task<Lease> Pool::acquire_connection(std::shared_ptr<PoolCore> core) {
 }
 
 Task<Result> Pool::execute(std::string_view sql, Params params, StatementTag tag) {
+  if (read_router_ && tag.access == StatementAccess::read) {
+    const auto* request = obs::current_request();
+    if (request && request->reads_may_use_replicas) {
+      co_return co_await read_router_(sql, std::move(params), tag);
+    }
+  }
+  co_return co_await execute_here(sql, std::move(params), tag);
+}
+
+Task<Result> Pool::execute_here(std::string_view sql, Params params, StatementTag tag) {
   Lease lease = co_await acquire();
   co_return co_await lease->execute(sql, std::move(params), tag);
 }

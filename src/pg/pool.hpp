@@ -113,6 +113,16 @@ class Pool {
   }
   Task<std::vector<Result>> pipeline(std::span<const Statement> statements);
 
+  // Read replicas (issue 12): while set, execute() of a statement tagged read, in a request whose
+  // context allows replica reads (obs::RequestContext::reads_may_use_replicas: a GET that is not
+  // critical), hands it to the router (ReplicaSet). Writes, and reads of a request that writes
+  // (they may decide the write), run here. Empty: every statement runs here.
+  using ReadRouter =
+      std::function<Task<Result>(std::string_view sql, Params params, StatementTag tag)>;
+  void set_read_router(ReadRouter router) { read_router_ = std::move(router); }
+  // execute() on this pool's host whatever the router (what the router itself runs here).
+  Task<Result> execute_here(std::string_view sql, Params params = {}, StatementTag tag = {});
+
   PoolStats stats() const;
   // stats() for collectors that may outlive the pool: nullopt once the pool (and every lease of
   // it) is gone, instead of reading freed memory.
@@ -126,6 +136,7 @@ class Pool {
  private:
   static Task<Lease> acquire_connection(std::shared_ptr<detail::PoolCore> core);
   std::shared_ptr<detail::PoolCore> core_;
+  ReadRouter read_router_;
 };
 
 }  // namespace utxoiq::pg

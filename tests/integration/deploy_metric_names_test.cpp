@@ -67,7 +67,13 @@ std::set<std::string> scraped_names(const std::string& exposition) {
 }
 
 TEST(DeployMetricNames, DashboardAndRulesUseOnlyScrapedMetrics) {
-  ServiceUnderTest service;
+  // A replica (unreachable: down, but exported), so the replica families are in the scrape.
+  ServiceUnderTest service({.configure =
+                                [](app::ServeConfig& config) {
+                                  config.replicas.urls = {
+                                      "postgresql://nobody@127.0.0.1:1/none?connect_timeout=1"};
+                                },
+                            .database_url = {}});
   auto client = service.client();
   const auto scraped = scraped_names(scrape_after_traffic(client));
 
