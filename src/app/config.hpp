@@ -89,9 +89,8 @@ struct ServeConfig {
   // Query insight (issue 11, pg/query_insight.hpp).
   int slow_query_ms = 100;       // --slow-query-ms, UTXOIQ_SLOW_QUERY_MS
   int n_plus_one_threshold = 5;  // --n-plus-one-threshold, UTXOIQ_N_PLUS_ONE_THRESHOLD
-  // Read replicas (issue 12): the hosts the router reads from, and the embedded ones `serve`
-  // starts (--embedded-replicas, UTXOIQ_EMBEDDED_REPLICAS), whose URLs are appended here.
-  std::vector<std::string> replica_urls;
+  // Streaming replicas `serve` starts beside the embedded primary (--embedded-replicas,
+  // UTXOIQ_EMBEDDED_REPLICAS); their URLs are appended to replicas.urls.
   int embedded_replicas = 0;
   // --query-insight on|off, UTXOIQ_QUERY_INSIGHT: off leaves the pool's statements unobserved
   // (no statistics, slow log, N+1 or statement histogram), to measure what observing costs.

@@ -39,7 +39,7 @@ class EmbeddedReplicaSet {
   EmbeddedReplicaSet& operator=(const EmbeddedReplicaSet&) = delete;
 
   // postgresql://postgres@127.0.0.1:PORT/<database>?passfile=... of each replica, in order: what
-  // goes into ServeConfig::replica_urls. Stable for the set's life (a rebuild keeps the port).
+  // goes into ServeConfig::replicas.urls. Stable for the set's life (a rebuild keeps the port).
   const std::vector<std::string>& urls() const { return urls_; }
   // Rebuilds the replicas whose WAL is gone; returns how many. Called by the watcher.
   int repair();

@@ -102,8 +102,8 @@ int run_serve(const ServeConfig& config) {
     return kExitEmbeddedFailed;
   }
   if (replicas) {
-    effective.replica_urls.insert(effective.replica_urls.end(), replicas->urls().begin(),
-                                  replicas->urls().end());
+    effective.replicas.urls.insert(effective.replicas.urls.end(), replicas->urls().begin(),
+                                   replicas->urls().end());
   }
   const auto redis = start_embedded_redis(config);
 
