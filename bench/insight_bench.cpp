@@ -32,7 +32,9 @@ void BM_ObserveHotStatement(benchmark::State& state) {
   event.params = &params;
   event.rows = 1;
   event.tag = {"feedback", "stats", pg::StatementAccess::read};
-  obs::RequestContext request{"req", "feedback_stats", {}};
+  obs::RequestContext request;
+  request.request_id = "req";
+  request.route = "feedback_stats";
   obs::RequestContextScope scope(&request);
   for (auto _ : state) insight.observe(event);
 }
