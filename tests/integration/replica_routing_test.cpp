@@ -141,6 +141,8 @@ TEST_F(ReplicaRoutingTest, ReadsByAKeyThatDidNotWriteGoToReplicas) {
   list_reads(reader, 100);
   const ReadCounts sent = read_counts(admin_) - before;
   ASSERT_GE(sent.replica + sent.primary, 100);
+  RecordProperty("reads_to_replicas", std::to_string(sent.replica));
+  RecordProperty("reads_to_primary", std::to_string(sent.primary));
   EXPECT_GE(sent.replica / (sent.replica + sent.primary), 0.9)
       << sent.replica << " to replicas, " << sent.primary << " to the primary";
 }
