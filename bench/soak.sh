@@ -21,7 +21,7 @@ mkdir -p "$out"
 source "$root/bench/service.sh"
 echo "soak: service pid $pid on $base, ${minutes} min, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 status=0
-python3 "$root/bench/soak.py" --minutes "$minutes" --port "$port" --pid "$pid" \
+PYTHONDONTWRITEBYTECODE=1 python3 "$root/bench/soak.py" --minutes "$minutes" --port "$port" --pid "$pid" \
   --data-dir "$work/var" --out "$out" || status=$?
 if ! kill -0 "$pid" 2>/dev/null; then echo "soak: the service exited; its log:"; tail -50 "$work/serve.log"; status=1; fi
 exit "$status"
