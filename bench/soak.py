@@ -110,6 +110,12 @@ def plateau(samples_path, windows, end, span):
         values = [r[i] for r in rows if lo <= r[0] < hi]
         return sum(values) / len(values) if values else float("nan")
 
+    minutes = collections.defaultdict(list)
+    for row in rows:
+        minutes[int((row[0] - rows[0][0]) // 60)].append(row)
+    print("  per minute, mean RSS kB / fds min-max: " + ", ".join(
+        f"{m}: {sum(r[1] for r in v) / len(v):.0f} / {min(r[2] for r in v)}-{max(r[2] for r in v)}"
+        for m, v in sorted(minutes.items())))
     for what, i, unit in (("RSS", 1, " kB"), ("open fds", 2, "")):
         before, last = mean(first - span, first, i), mean(end - span, end + 1, i)
         print(f"  {what}: {before:.0f}{unit} in the {span:.0f} s before the first restart, "
