@@ -6,6 +6,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include "api/cached_backfill_jobs.hpp"
 #include "api/capped_page.hpp"
 #include "api/request_values.hpp"
 #include "api/route_table.hpp"
@@ -209,7 +210,7 @@ std::vector<RouteSpec> backfill_table(BackfillRoutesDeps deps) {
                .replies = {{.schema = job}},
                .problems = {404, 422}},
        .handler = [deps](Request& request) -> Task<Response> {
-         const auto found = co_await deps.reader.get(job_id_of(request));
+         const auto found = co_await deps.reads.get(job_id_of(request));
          if (!found) throw http::not_found("No backfill job with this id.");
          co_return job_response(200, *found, deps);
        }},

@@ -1,7 +1,7 @@
 #pragma once
 // The backfill job endpoints (api.md, "Backfill jobs"): start, progress, complete, fail, pause,
-// resume, the status list and one job. Handlers validate with the domain, then read or write
-// through the store interfaces only, so a cached reader can stand in for any of them.
+// resume, the status list and one job. Handlers validate with the domain, then read one job
+// through the cache (cached_backfill_jobs.hpp) and list and write through the store interfaces.
 #include <chrono>
 
 #include "api/api_docs.hpp"
@@ -13,15 +13,17 @@ class Router;
 
 namespace utxoiq::api {
 
+class CachedBackfillJobs;
+
 struct BackfillRoutesDeps {
-  store::BackfillJobReader& reader;
+  CachedBackfillJobs& reads;  // GET /{job_id}
   store::BackfillJobLister& lister;
   store::BackfillJobWriter& writer;
   // A running job without a change for longer is shown `stale` (--backfill-stall-minutes).
   std::chrono::microseconds stall_after;
 };
 
-// The stores must outlive the router.
+// The reader and the stores must outlive the router.
 void add_backfill_routes(http::Router& router, BackfillRoutesDeps deps, ApiDocs& docs);
 
 }  // namespace utxoiq::api

@@ -1,40 +1,47 @@
 #include "api/cached_backfill_jobs.hpp"
 
-#include "api/cached_entry.hpp"
+#include <boost/json/parse.hpp>
+#include <stdexcept>
+
+#include "api/cached_read.hpp"
 #include "cache/cache_keys.hpp"
 #include "util/json_text.hpp"
 
 namespace utxoiq::api {
 namespace {
 
-std::optional<std::string> encode(const std::optional<domain::BackfillJob>& job) {
-  if (!job) return std::nullopt;  // unknown ids are not cached
-  return to_json_text(domain::to_json(*job, job->updated_at));
+CacheMiss miss_of(store::BackfillJobReader* database, Uuid id) {
+  return {.load = [database, id]() -> Task<std::optional<std::string>> {
+            const auto job = co_await database->get(id);
+            if (!job) co_return std::nullopt;
+            co_return to_json_text(domain::to_json(*job, job->updated_at));
+          },
+          .tags = {}};  // a job's entry is dropped by its key alone
 }
 
-cache::TwoLevelCache::Loader loader_for(store::BackfillJobReader* database, Uuid id) {
-  return [database, id]() -> Task<std::optional<std::string>> {
-    const auto job = co_await database->get(id);
-    co_return encode(job);
-  };
-}
-
-std::vector<std::string> key_of(const Uuid& id) {
-  return {cache::backfill_job_key(id.to_string())};
+domain::BackfillJob decode(const std::string& text) {
+  boost::system::error_code error;
+  const boost::json::value value = boost::json::parse(text, error);
+  std::optional<domain::BackfillJob> job;
+  if (!error && value.is_object()) job = domain::backfill_job_from_json(value.get_object());
+  if (!job) throw std::runtime_error("backfill job cache entry is malformed");
+  return std::move(*job);
 }
 
 }  // namespace
 
 Task<std::optional<domain::BackfillJob>> CachedBackfillJobs::get(const Uuid& id) {
-  const auto cached = co_await caches_.backfill_job().get_or_load(
-      cache::backfill_job_key(id.to_string()), loader_for(&database_, id));
-  if (!cached) co_return std::nullopt;
-  co_return decode_cached(**cached, domain::backfill_job_from_json, "backfill job");
+  const auto text =
+      co_await read_through(caches_.backfill_job(), cache::backfill_job_key(id.to_string()),
+                            [this, id] { return miss_of(&database_, id); });
+  if (!text) co_return std::nullopt;
+  co_return decode(*text);
 }
 
 store::BackfillWriteListener CachedBackfillJobs::invalidator() {
   return [this](domain::BackfillJob job) -> Task<void> {
-    co_await caches_.invalidate(key_of(job.id));
+    std::vector<std::string> keys{cache::backfill_job_key(job.id.to_string())};
+    co_await caches_.invalidate(std::move(keys));
   };
 }
 

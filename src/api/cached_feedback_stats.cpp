@@ -1,18 +1,23 @@
 #include "api/cached_feedback_stats.hpp"
 
-#include "api/cached_entry.hpp"
+#include <stdexcept>
+
+#include "api/cached_read.hpp"
 #include "cache/cache_keys.hpp"
 #include "util/json_text.hpp"
 
 namespace utxoiq::api {
 namespace {
 
-cache::TwoLevelCache::Loader loader_for(store::FeedbackStatsReader* database,
-                                        std::string insight_id) {
-  return [database, insight_id = std::move(insight_id)]() -> Task<std::optional<std::string>> {
-    const domain::FeedbackStats stats = co_await database->stats(insight_id);
-    co_return to_json_text(domain::to_json(stats));
-  };
+// The same for a read's miss and a write's reload.
+CacheMiss miss_of(store::FeedbackStatsReader* database, std::string insight_id) {
+  std::vector<std::string> tags{cache::insight_tag(insight_id)};
+  return {
+      .load = [database, insight_id = std::move(insight_id)]() -> Task<std::optional<std::string>> {
+        const domain::FeedbackStats stats = co_await database->stats(insight_id);
+        co_return to_json_text(domain::to_json(stats));
+      },
+      .tags = std::move(tags)};
 }
 
 std::vector<std::string> keys_of(const std::vector<std::string>& insight_ids) {
@@ -36,23 +41,12 @@ std::vector<std::size_t> worth_reloading(const cache::TwoLevelCache& cache,
 }  // namespace
 
 Task<std::string> CachedFeedbackStats::stats_json(const std::string& insight_id) {
-  std::string key = cache::feedback_stats_key(insight_id);
-  if (const auto hit = caches_.feedback_stats().fresh_hit(key)) co_return **hit;
-  std::vector<std::string> tags{cache::insight_tag(insight_id)};
-  const auto cached = co_await caches_.feedback_stats().get_or_load(
-      std::move(key), loader_for(&database_, insight_id), std::move(tags));
-  // Every insight has statistics (zeros when nobody rated it): the loader never says "none".
-  co_return **cached;
-}
-
-Task<domain::FeedbackStats> CachedFeedbackStats::stats(const std::string& insight_id) {
-  const std::string text = co_await stats_json(insight_id);
-  co_return decode_cached(text, domain::feedback_stats_from_json, "feedback statistics");
-}
-
-Task<std::vector<domain::FeedbackStats>> CachedFeedbackStats::stats_batch(
-    const std::vector<std::string>& insight_ids) {
-  co_return co_await database_.stats_batch(insight_ids);
+  auto text =
+      co_await read_through(caches_.feedback_stats(), cache::feedback_stats_key(insight_id),
+                            [this, &insight_id] { return miss_of(&database_, insight_id); });
+  // The loader never says "not found": an insight nobody rated has zeros.
+  if (!text) throw std::logic_error("feedback statistics load returned nothing");
+  co_return std::move(*text);
 }
 
 store::FeedbackWriteListener CachedFeedbackStats::invalidator() {
@@ -62,9 +56,9 @@ store::FeedbackWriteListener CachedFeedbackStats::invalidator() {
     co_await caches_.invalidate(keys);
     // In the background: the next read is a hit (or joins the load).
     for (const std::size_t i : reread) {
-      std::vector<std::string> tags{cache::insight_tag(insight_ids[i])};
-      co_await caches_.feedback_stats().reload(
-          std::move(keys[i]), loader_for(&database_, insight_ids[i]), std::move(tags));
+      CacheMiss miss = miss_of(&database_, insight_ids[i]);
+      co_await caches_.feedback_stats().reload(std::move(keys[i]), std::move(miss.load),
+                                               std::move(miss.tags));
     }
   };
 }

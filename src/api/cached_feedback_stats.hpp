@@ -1,8 +1,7 @@
 #pragma once
-// Feedback statistics through the cache (requirement 4): a FeedbackStatsReader in front of the
-// repository's, so the handlers do not change. `stats_json` (what GET /feedback/stats sends) and
-// `stats` read L1, then Redis, then the database (one load per insight at a time) under
-// feedback:stats:{insight_id} for 1 h.
+// Feedback statistics through the cache (requirement 4; cached_read.hpp): `stats_json` is the body
+// of GET /feedback/stats, read from L1, then Redis, then the repository (one load per insight at a
+// time) under feedback:stats:{insight_id} for 1 h.
 //
 // `invalidator()` is the repository's write listener. It drops the entries of the insights a
 // write changed, on this instance at once and on the others within 1 s (cache_set.hpp), and, for a
@@ -13,24 +12,24 @@
 // path, not the reload.
 // Erasures touch many insights and only invalidate.
 //
-// stats_batch goes to the database in one indexed query for all ids: up to 500 single-key loads
-// on a cold cache would cost more round trips than the batch saves.
+// POST /feedback/stats/batch reads the repository directly, in one indexed query for all ids: up
+// to 500 single-key loads on a cold cache would cost more round trips than the batch saves.
+#include <string>
+
 #include "cache/cache_set.hpp"
 #include "store/feedback_store.hpp"
 
 namespace utxoiq::api {
 
-class CachedFeedbackStats final : public store::FeedbackStatsReader {
+class CachedFeedbackStats {
  public:
   // Both must outlive this object (and any background refresh it starts).
   CachedFeedbackStats(store::FeedbackStatsReader& database, cache::CacheSet& caches)
       : database_(database), caches_(caches) {}
 
-  Task<domain::FeedbackStats> stats(const std::string& insight_id) override;
-  // The cached text itself: a hit is sent without parsing or rendering anything.
-  Task<std::string> stats_json(const std::string& insight_id) override;
-  Task<std::vector<domain::FeedbackStats>> stats_batch(
-      const std::vector<std::string>& insight_ids) override;
+  // {insight_id, total_ratings, ...} (domain::to_json(FeedbackStats)); every insight has
+  // statistics (zeros when nobody rated it).
+  Task<std::string> stats_json(const std::string& insight_id);
 
   store::FeedbackWriteListener invalidator();
 

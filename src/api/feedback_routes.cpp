@@ -6,6 +6,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include "api/cached_feedback_stats.hpp"
 #include "api/capped_page.hpp"
 #include "api/request_values.hpp"
 #include "api/route_table.hpp"
@@ -205,7 +206,7 @@ std::vector<RouteSpec> feedback_table(FeedbackRoutesDeps deps) {
                .problems = {422}},
        .handler = [deps](Request& request) -> Task<Response> {
          const std::string id = valid_or_422(domain::parse_stats_query(query_of(request)));
-         co_return http::json_text_response(200, co_await deps.stats.stats_json(id));
+         co_return http::json_text_response(200, co_await deps.reads.stats_json(id));
        }},
       {.method = Method::post,
        .path = path("/stats/batch"),

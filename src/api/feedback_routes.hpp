@@ -1,8 +1,9 @@
 #pragma once
 // The feedback endpoints (api.md, "Feedback"): rate, comment and flag (each an atomic upsert of
 // the (insight_id, user_id) record), statistics one by one and in batches, the lists, and the
-// erasure of a user's feedback. Handlers validate with the domain, then go through the store
-// interfaces only, so a cached reader can stand in for any of them.
+// erasure of a user's feedback. Handlers validate with the domain, then read the statistics of
+// one insight through the cache (cached_feedback_stats.hpp) and everything else through the store
+// interfaces.
 #include "api/api_docs.hpp"
 #include "store/feedback_store.hpp"
 
@@ -12,13 +13,16 @@ class Router;
 
 namespace utxoiq::api {
 
+class CachedFeedbackStats;
+
 struct FeedbackRoutesDeps {
-  store::FeedbackStatsReader& stats;
+  CachedFeedbackStats& reads;         // GET /stats
+  store::FeedbackStatsReader& stats;  // POST /stats/batch
   store::FeedbackLister& lister;
   store::FeedbackWriter& writer;
 };
 
-// The stores must outlive the router.
+// The reader and the stores must outlive the router.
 void add_feedback_routes(http::Router& router, FeedbackRoutesDeps deps, ApiDocs& docs);
 
 }  // namespace utxoiq::api

@@ -5,8 +5,8 @@
 #include <boost/json.hpp>
 #include <boost/json/monotonic_resource.hpp>
 
+#include "api/cached_metrics.hpp"
 #include "api/idempotency_key.hpp"
-#include "api/metric_bodies.hpp"
 #include "api/request_values.hpp"
 #include "api/route_table.hpp"
 #include "api/schema.hpp"
@@ -172,14 +172,14 @@ std::vector<ParamDoc> idempotency_header() {
                           "Idempotent-Replayed: true) for 24 hours; another body gets 422."}};
 }
 
-// A read of MetricBodies: the query validated by `parse`, the body from `read`.
+// A read of CachedMetrics: the query validated by `parse`, the body from `read`.
 template <typename Query>
-http::Handler read_handler(MetricBodies& bodies,
+http::Handler read_handler(CachedMetrics& reads,
                            domain::Validated<Query> (*parse)(const domain::QueryParams&, Timestamp),
-                           Task<std::string> (MetricBodies::*read)(const Query&)) {
-  return [&bodies, parse, read](Request& request) -> Task<Response> {
+                           Task<std::string> (CachedMetrics::*read)(const Query&)) {
+  return [&reads, parse, read](Request& request) -> Task<Response> {
     const Query query = valid_or_422(parse(query_of(request), now_utc()));
-    co_return http::json_text_response(200, co_await (bodies.*read)(query));
+    co_return http::json_text_response(200, co_await (reads.*read)(query));
   };
 }
 
@@ -237,7 +237,7 @@ std::vector<RouteSpec> metric_table(MetricRoutesDeps deps) {
                .replies = {{.schema = schema::page("metrics", schema::ref("Metric"))}},
                .problems = {422}},
        .handler =
-           read_handler(deps.bodies, domain::parse_metric_range_query, &MetricBodies::range)},
+           read_handler(deps.reads, domain::parse_metric_range_query, &CachedMetrics::range_json)},
       {.method = Method::get,
        .path = path("/aggregate"),
        .name = "metrics_aggregate",
@@ -246,16 +246,16 @@ std::vector<RouteSpec> metric_table(MetricRoutesDeps deps) {
                .query = std::move(aggregate_query),
                .replies = {{.schema = schema::ref("MetricAggregate")}},
                .problems = {422}},
-       .handler = read_handler(deps.bodies, domain::parse_metric_aggregate_query,
-                               &MetricBodies::aggregate)},
+       .handler = read_handler(deps.reads, domain::parse_metric_aggregate_query,
+                               &CachedMetrics::aggregate_json)},
       {.method = Method::get,
        .path = path("/series"),
        .name = "metrics_series",
        .access = kReaders,
        .doc = {.summary = "Every series with its unit and last point's time",
                .replies = {{.schema = schema::ref("MetricSeries")}}},
-       .handler = [&bodies = deps.bodies](Request&) -> Task<Response> {
-         co_return http::json_text_response(200, co_await bodies.series());
+       .handler = [&reads = deps.reads](Request&) -> Task<Response> {
+         co_return http::json_text_response(200, co_await reads.series_json());
        }},
   };
 }

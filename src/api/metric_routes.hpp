@@ -1,8 +1,8 @@
 #pragma once
 // The metric routes of api.md ("Metrics"): POST /api/v1/monitoring/metrics and /metrics/batch
 // (writer), GET /metrics, /metrics/aggregate and /metrics/series (reader). Handlers validate with
-// the domain parsers; reads go through MetricBodies (rendered from the tables, or cached text) and
-// writes through store::MetricWriter.
+// the domain parsers; reads go through CachedMetrics (the JSON text, from the cache where it can
+// be kept: cached_metrics.hpp) and writes through store::MetricWriter.
 #include "api/api_docs.hpp"
 
 namespace utxoiq::http {
@@ -14,14 +14,14 @@ class MetricWriter;
 
 namespace utxoiq::api {
 
-class MetricBodies;
+class CachedMetrics;
 
 struct MetricRoutesDeps {
-  MetricBodies& bodies;
+  CachedMetrics& reads;
   store::MetricWriter& writer;
 };
 
-// The bodies and the writer must outlive the router.
+// The reader and the writer must outlive the router.
 void add_metric_routes(http::Router& router, MetricRoutesDeps deps, ApiDocs& docs);
 
 }  // namespace utxoiq::api

@@ -25,13 +25,12 @@
 #include "api/backup_routes.hpp"
 #include "api/cached_backfill_jobs.hpp"
 #include "api/cached_feedback_stats.hpp"
-#include "api/cached_metric_bodies.hpp"
+#include "api/cached_metrics.hpp"
 #include "api/database_errors.hpp"
 #include "api/failed_auth_limiter.hpp"
 #include "api/feedback_routes.hpp"
 #include "api/health_routes.hpp"
 #include "api/heavy_request_limit.hpp"
-#include "api/metric_bodies.hpp"
 #include "api/metric_routes.hpp"
 #include "api/monitoring_cache_routes.hpp"
 #include "api/monitoring_database_routes.hpp"
@@ -196,7 +195,7 @@ struct Service::Impl {
         metric_maintenance(io, pool, metric_partitions, maintenance_options(database_url)) {
     feedback.add_write_listener(cached_feedback_stats.invalidator());
     backfill_jobs.add_write_listener(cached_backfill_jobs.invalidator());
-    metric_writer.add_write_listener(cached_metric_bodies.invalidator());
+    metric_writer.add_write_listener(cached_metrics.invalidator());
     scheduler.add(retention.daily_job([this] { return scheduler.stop_requested(); }));
     insight.set_explain_pool(&pool);
   }
@@ -241,12 +240,11 @@ struct Service::Impl {
   // constructor) invalidate them.
   api::CachedFeedbackStats cached_feedback_stats{feedback, caches};
   api::CachedBackfillJobs cached_backfill_jobs{backfill_jobs, caches};
-  // Metrics: the day partitions known to exist, the tables, the read bodies (cached in front).
+  // Metrics: the day partitions known to exist, the tables, the reads (cached in front).
   store::PartitionCoverage metric_partitions;
   store::PgMetricReader metric_reader{pool};
   store::PgMetricWriter metric_writer{pool, metric_partitions};
-  api::RenderedMetricBodies metric_bodies{metric_reader};
-  api::CachedMetricBodies cached_metric_bodies{metric_bodies, caches};
+  api::CachedMetrics cached_metrics{metric_reader, caches};
   MetricsMaintenance metric_maintenance;
   // Retention (issue 13): its daily job in the scheduler, its routes on a worker thread.
   RetentionService retention{database_url, config};
@@ -294,14 +292,16 @@ struct Service::Impl {
          .registry = obs::default_registry()},
         docs);
     api::add_backfill_routes(router,
-                             {.reader = cached_backfill_jobs,
+                             {.reads = cached_backfill_jobs,
                               .lister = backfill_jobs,
                               .writer = backfill_jobs,
                               .stall_after = std::chrono::minutes(config.backfill_stall_minutes)},
                              docs);
     api::add_feedback_routes(
-        router, {.stats = cached_feedback_stats, .lister = feedback, .writer = feedback}, docs);
-    api::add_metric_routes(router, {.bodies = cached_metric_bodies, .writer = metric_writer}, docs);
+        router,
+        {.reads = cached_feedback_stats, .stats = feedback, .lister = feedback, .writer = feedback},
+        docs);
+    api::add_metric_routes(router, {.reads = cached_metrics, .writer = metric_writer}, docs);
     api::add_monitoring_cache_routes(router, {.caches = caches}, docs);
     auto database_hosts = replica_hosts(replicas);
     database_hosts.insert(database_hosts.begin(), primary_host());

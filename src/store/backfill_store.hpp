@@ -2,9 +2,8 @@
 // What the backfill handlers need from storage, as small interfaces (api.md, "Backfill jobs"):
 // reads (one job, a page of jobs) and writes (start and the life-cycle changes). The PostgreSQL
 // repository (pg_backfill_jobs.hpp) implements all three; the cache in front of BackfillJobReader
-// (api/cached_backfill_jobs.hpp) has the same interface and learns of every committed change from
-// the repository's write listeners, so the handlers do not know whether they read through a
-// cache.
+// (api/cached_backfill_jobs.hpp) learns of every committed change from the repository's write
+// listeners.
 #include <functional>
 #include <optional>
 #include <string>

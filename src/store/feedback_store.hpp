@@ -2,8 +2,7 @@
 // What the feedback handlers need from storage, as small interfaces (api.md, "Feedback"): the
 // per-insight statistics, the lists, and the writes. The PostgreSQL repository (pg_feedback.hpp)
 // implements all three; the cache in front of FeedbackStatsReader (api/cached_feedback_stats.hpp)
-// has the same interface and learns which insights changed from the repository's write
-// listeners, so the handlers do not know whether they read through a cache.
+// learns which insights changed from the repository's write listeners.
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -24,9 +23,6 @@ class FeedbackStatsReader {
   virtual ~FeedbackStatsReader() = default;
   // The statistics of one insight; all zeros (never an error) for one nobody rated.
   virtual Task<domain::FeedbackStats> stats(const std::string& insight_id) = 0;
-  // The same statistics as the JSON text of GET /feedback/stats: what a cache keeps, so a cached
-  // read is sent as it is. By default stats() rendered with domain::to_json.
-  virtual Task<std::string> stats_json(const std::string& insight_id);
   // One entry per id, in the order given (repeats repeated).
   virtual Task<std::vector<domain::FeedbackStats>> stats_batch(
       const std::vector<std::string>& insight_ids) = 0;

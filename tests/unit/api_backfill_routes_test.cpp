@@ -1,13 +1,15 @@
 // The backfill handlers on fakes of the store interfaces (no database): what each outcome of the
 // store becomes (404, 409, 422 with the store's fields), that validation answers before the store
-// is asked, and that reads go only through BackfillJobReader / BackfillJobLister — so a caching
-// decorator (here a counting one) can be put in front of them without touching the handlers.
+// is asked, and that one job is read through the cache (a cache set without Redis): a known job
+// once, an unknown id every time.
 #include <gtest/gtest.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
 
 #include "api/backfill_routes.hpp"
+#include "api/cached_backfill_jobs.hpp"
+#include "cache/cache_set.hpp"
 #include "domain/backfill_rules.hpp"
 #include "http/router.hpp"
 #include "support/run_task.hpp"
@@ -50,7 +52,7 @@ class FakeJobs : public store::BackfillJobReader,
   int writes = 0;
 };
 
-// What a cache would be: the same interface, in front of another reader.
+// Counts the reads that reach the store.
 class CountingReader : public store::BackfillJobReader {
  public:
   explicit CountingReader(store::BackfillJobReader& inner) : inner_(inner) {}
@@ -67,7 +69,7 @@ class CountingReader : public store::BackfillJobReader {
 class BackfillRoutes : public ::testing::Test {
  protected:
   BackfillRoutes() {
-    add_backfill_routes(router_, {reader_, jobs_, jobs_, std::chrono::minutes(10)}, docs_);
+    add_backfill_routes(router_, {cached_, jobs_, jobs_, std::chrono::minutes(10)}, docs_);
   }
 
   http::Response call(http::Method method, const std::string& target, std::string body = {}) {
@@ -94,6 +96,8 @@ class BackfillRoutes : public ::testing::Test {
   boost::asio::io_context io_;
   FakeJobs jobs_;
   CountingReader reader_{jobs_};
+  cache::CacheSet caches_{io_, {}};
+  CachedBackfillJobs cached_{reader_, caches_};
   http::Router router_;
   ApiDocs docs_;
 };
@@ -130,15 +134,22 @@ TEST_F(BackfillRoutes, StoreOutcomesBecomeProblems) {
   EXPECT_EQ(fields(invalid), std::vector<std::string>{"current_block"});
 }
 
-TEST_F(BackfillRoutes, GetReadsThroughTheReaderInterface) {
+TEST_F(BackfillRoutes, GetReadsAKnownJobOnceThroughTheCacheAndAnUnknownIdEveryTime) {
   call(http::Method::post, "/api/v1/monitoring/backfill/start",
        R"({"job_type":"blocks","start_block":1,"end_block":9})");
   const std::string id = jobs_.job->id.to_string();
-  EXPECT_EQ(call(http::Method::get, "/api/v1/monitoring/backfill/" + id).status, 200);
-  EXPECT_EQ(
-      call(http::Method::get, "/api/v1/monitoring/backfill/" + new_uuid_v7().to_string()).status,
-      404);
-  EXPECT_EQ(reader_.gets, 2);
+  for (int i = 0; i < 2; ++i) {
+    const auto response = call(http::Method::get, "/api/v1/monitoring/backfill/" + id);
+    ASSERT_EQ(response.status, 200);
+    const json::value body = json::parse(response.body);
+    EXPECT_EQ(body.at("id").as_string(), id);
+    EXPECT_FALSE(body.at("stale").as_bool());  // as of this read, not of the cached entry
+  }
+  EXPECT_EQ(reader_.gets, 1);
+  const std::string unknown = "/api/v1/monitoring/backfill/" + new_uuid_v7().to_string();
+  EXPECT_EQ(call(http::Method::get, unknown).status, 404);
+  EXPECT_EQ(call(http::Method::get, unknown).status, 404);
+  EXPECT_EQ(reader_.gets, 3);
 }
 
 TEST_F(BackfillRoutes, TheListCarriesTheEncodedNextCursor) {

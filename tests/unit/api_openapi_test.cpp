@@ -5,13 +5,17 @@
 // tables are registered on stores that are never called).
 #include <gtest/gtest.h>
 
+#include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
 
 #include "api/backfill_routes.hpp"
+#include "api/cached_backfill_jobs.hpp"
+#include "api/cached_feedback_stats.hpp"
 #include "api/feedback_routes.hpp"
 #include "api/openapi.hpp"
 #include "api/openapi_routes.hpp"
 #include "api/route_table.hpp"
+#include "cache/cache_set.hpp"
 #include "domain/feedback_requests.hpp"
 #include "http/router.hpp"
 
@@ -149,10 +153,14 @@ TEST(OpenApiDocument, TheResourceDescriptionsAreValid) {
     }
     Task<std::int64_t> erase_user(const std::string&) override { co_return 0; }
   } unused;
+  boost::asio::io_context io;
+  cache::CacheSet caches(io, {});
+  CachedBackfillJobs cached_jobs(unused, caches);
+  CachedFeedbackStats cached_stats(unused, caches);
   http::Router router;
   ApiDocs docs;
-  add_backfill_routes(router, {unused, unused, unused, std::chrono::minutes(10)}, docs);
-  add_feedback_routes(router, {unused, unused, unused}, docs);
+  add_backfill_routes(router, {cached_jobs, unused, unused, std::chrono::minutes(10)}, docs);
+  add_feedback_routes(router, {cached_stats, unused, unused, unused}, docs);
   add_openapi_routes(router, {.routes = [&router] { return router.routes(); }}, docs);
   const json::object doc = build_openapi(router.routes(), docs);
   for (const auto& route : router.routes()) {
