@@ -1,7 +1,6 @@
 // Feedback records and statistics: names and JSON forms.
 #include "domain/feedback.hpp"
 
-#include "domain/json_fields.hpp"
 #include "domain/json_out.hpp"
 
 namespace utxoiq::domain {
@@ -115,39 +114,6 @@ boost::json::object to_json(const FeedbackStats& stats) {
   o.emplace("total_flags", stats.total_flags());
   o.emplace("flag_types", std::move(flags));
   return o;
-}
-
-std::optional<FeedbackStats> feedback_stats_from_json(const boost::json::object& o) {
-  const auto count = [](const boost::json::object& from,
-                        std::string_view name) -> std::optional<std::int64_t> {
-    const boost::json::value* v = from.if_contains(name);
-    if (v == nullptr) return std::nullopt;
-    const auto n = json_integer(*v);
-    if (!n || *n < 0) return std::nullopt;
-    return n;
-  };
-  FeedbackStats stats;
-  auto insight_id = read_json_string(o.if_contains("insight_id"));
-  const auto comments = count(o, "total_comments");
-  const boost::json::value* distribution = o.if_contains("rating_distribution");
-  const boost::json::value* flags = o.if_contains("flag_types");
-  if (!insight_id || !comments || distribution == nullptr || !distribution->is_object() ||
-      flags == nullptr || !flags->is_object()) {
-    return std::nullopt;
-  }
-  stats.insight_id = std::move(*insight_id);
-  stats.total_comments = *comments;
-  for (std::size_t i = 0; i < kRatingKeys.size(); ++i) {
-    const auto n = count(distribution->get_object(), kRatingKeys[i]);
-    if (!n) return std::nullopt;
-    stats.rating_distribution[i] = *n;
-  }
-  for (std::size_t i = 0; i < kFlagTypes.size(); ++i) {
-    const auto n = count(flags->get_object(), to_string(kFlagTypes[i]));
-    if (!n) return std::nullopt;
-    stats.flag_counts[i] = *n;
-  }
-  return stats;
 }
 
 }  // namespace utxoiq::domain

@@ -64,7 +64,5 @@ struct FeedbackStats {
 // {insight_id, total_ratings, average_rating, rating_distribution: {"1".."5"}, total_comments,
 //  total_flags, flag_types: {"inaccurate", "misleading", "spam", "other"}}: every key always there.
 boost::json::object to_json(const FeedbackStats& stats);
-// Reads back what to_json wrote (e.g. from a cache); nullopt when malformed.
-std::optional<FeedbackStats> feedback_stats_from_json(const boost::json::object& object);
 
 }  // namespace utxoiq::domain

@@ -248,11 +248,6 @@ TEST(FeedbackStatsJson, TotalsAndAverageFollowTheCounts) {
   EXPECT_EQ(o.at("flag_types").at("other").as_int64(), 4);
   EXPECT_EQ(o.at("total_flags").as_int64(), 7);
   EXPECT_EQ(o.at("total_comments").as_int64(), 7);
-  EXPECT_EQ(feedback_stats_from_json(o), stats);
-
-  boost::json::object broken = o;
-  broken["rating_distribution"].as_object().erase("3");
-  EXPECT_FALSE(feedback_stats_from_json(broken).has_value());
 }
 
 TEST(FlagTypeNames, RoundTrip) {
