@@ -46,3 +46,35 @@ cache_lookups() {
   curl -fs -H "Authorization: Bearer $UTXOIQ_BOOTSTRAP_ADMIN_KEY" "$1/api/v1/monitoring/cache" |
     python3 -c 'import json,sys; c=json.load(sys.stdin)["caches"]["feedback_stats"]; print(c["l1"]["hits"], c["l1"]["misses"], c["l2"]["hits"])'
 }
+
+# The other cached reads (issue 9): one backfill job by id (a hit, decoded and rendered with its
+# `stale` as of the read), the recent points of one series and its hourly aggregate over a fixed
+# range (hits sent as they are). Each case writes its data first; a write drops the entries, so
+# the first request of the run loads and every later one hits.
+case_backfill_job() {
+  local id
+  id=$(bench_post_json "$1/api/v1/monitoring/backfill/start" '{"job_type":"blocks","start_block":0,"end_block":1000}' |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+  path="/api/v1/monitoring/backfill/$id"; bench_script auth_header "$2"
+}
+case_metrics_recent() {
+  bench_metric_points "$1"
+  path="/api/v1/monitoring/metrics?service_name=bench&metric_type=cpu"; bench_script auth_header "$2"
+}
+case_metrics_aggregate() {
+  bench_metric_points "$1"
+  local start end
+  start=$(date -u +%Y-%m-%dT00:00:00Z) end=$(date -u -d tomorrow +%Y-%m-%dT00:00:00Z)
+  path="/api/v1/monitoring/metrics/aggregate?service_name=bench&metric_type=cpu&interval=hour&start=$start&end=$end"
+  bench_script auth_header "$2"
+}
+bench_post_json() {
+  curl -fs -X POST -H "Authorization: Bearer $UTXOIQ_BOOTSTRAP_ADMIN_KEY" \
+    -H 'Content-Type: application/json' "$1" -d "$2"
+}
+bench_metric_points() {
+  local i
+  for i in $(seq 1 20); do
+    bench_post "$1/api/v1/monitoring/metrics" "{\"service_name\":\"bench\",\"metric_type\":\"cpu\",\"metric_value\":$i.5,\"unit\":\"pct\"}"
+  done
+}
