@@ -53,6 +53,7 @@
 #include "app/pool_metrics.hpp"
 #include "app/replica_wiring.hpp"
 #include "app/retention_service.hpp"
+#include "app/loop_lag_monitor.hpp"
 #include "app/self_metrics.hpp"
 #include "cache/cache_set.hpp"
 #include "cache/distributed_rate_limiter.hpp"
@@ -266,6 +267,7 @@ struct Service::Impl {
   IndexAdvisorRunner index_advisor{database_url, insight};
   PeriodicTask self_metrics_job{io.get_executor(), "self metrics publish", std::chrono::minutes(1),
                                 [this] { return publish_self_metrics(); }};
+  LoopLagMonitor loop_lag{io.get_executor()};
   std::optional<http::Server> server;
   // Alive as long as the service: collectors added to the (process-wide) registry check it.
   std::shared_ptr<const int> metrics_owner = std::make_shared<const int>(0);
@@ -421,6 +423,7 @@ struct Service::Impl {
     if (replicas) server->use(api::replica_routing_middleware(*replicas));
     server->start();
     self_metrics_job.start();
+    loop_lag.start();  // here, on the loop's thread: it reads this thread's CPU accounting
     obs::log_info("serving", {{"address", host}, {"port", static_cast<int>(server->bound_port())}});
     if (on_serving) on_serving();
 
@@ -431,6 +434,7 @@ struct Service::Impl {
     const auto grace = seconds_to_ms(config.shutdown_grace_s);
     co_await server->shutdown(grace);
     co_await self_metrics_job.stop();
+    co_await loop_lag.stop();
     co_await stop_authentication();
     co_await metric_maintenance.stop();
     scheduler.stop();  // waits for a job in progress (jobs poll stop_requested())
