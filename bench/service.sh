@@ -4,7 +4,8 @@
 # pid, pgport (the embedded PostgreSQL's port), PGPASSFILE (its password, for psql),
 # UTXOIQ_BOOTSTRAP_ADMIN_KEY (the admin key).
 # UTXOIQ_SERVE_ARGS adds flags to `serve` for an experiment (e.g. "--no-redis"); READY_TRIES
-# half-seconds are waited for /readyz (default 120).
+# half-seconds are waited for /readyz (default 120). UTXOIQ_BENCH_LOG names a file that receives
+# the service's log when the script exits (the warn lines, e.g. "event loop held").
 bin=${UTXOIQ_BIN:-$root/build/release/utxoiq-store}
 work=$(mktemp -d /tmp/utxoiq-bench.XXXXXX)
 chmod 755 "$work"
@@ -12,7 +13,12 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 export UTXOIQ_BOOTSTRAP_ADMIN_KEY=bench-admin-key-0123456789abcdef
 "$bin" serve --listen "127.0.0.1:$port" --data-dir "$work/var" --log-level warn ${UTXOIQ_SERVE_ARGS:-} >"$work/serve.log" 2>&1 &
 pid=$!
-cleanup() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$work"; }
+cleanup() {
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  [ -z "${UTXOIQ_BENCH_LOG:-}" ] || cp "$work/serve.log" "$UTXOIQ_BENCH_LOG"
+  rm -rf "$work"
+}
 trap cleanup EXIT
 for _ in $(seq 1 "${READY_TRIES:-120}"); do  # half-seconds
   curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
