@@ -94,7 +94,9 @@ class Workers : public ::testing::Test {
     ASSERT_TRUE(wait_until_ready(port_, 120s, *service_)) << service_->output();
   }
   void TearDown() override {
-    if (service_ && service_->running()) EXPECT_EQ(service_->terminate(), 0) << service_->output();
+    if (service_ && service_->running()) {
+      EXPECT_EQ(service_->terminate(), 0) << service_->output();
+    }
     std::error_code ignored;
     std::filesystem::remove_all(logs_, ignored);
   }
