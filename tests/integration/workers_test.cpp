@@ -210,5 +210,21 @@ TEST(WorkersPortInUse, FailsFastWithExitCode4AndSaysWhy) {
   ::close(fd);
 }
 
+// The database is only reached by the workers here (--no-migrate: the supervisor connects to
+// nothing): each worker exits with kExitDatabaseUnreachable at start, and that stops the service
+// with the same code instead of restarting workers that cannot start.
+TEST(WorkersStartFailure, AWorkerThatCannotStartStopsTheServiceWithItsExitCode) {
+  const int closed_port = app::pick_free_loopback_port();
+  const std::string unreachable =
+      "postgresql://u:s3cret-pw@127.0.0.1:" + std::to_string(closed_port) + "/db";
+  const std::string listen = "127.0.0.1:" + std::to_string(app::pick_free_loopback_port());
+  const auto result =
+      run_utxoiq({"serve", "--workers", "2", "--no-migrate", "--no-redis", "--listen", listen},
+                 {{"DATABASE_URL", unreachable}}, 120s);
+  EXPECT_EQ(result.exit_code, 3) << result.output;
+  EXPECT_NE(result.output.find("could not start"), std::string::npos) << result.output;
+  EXPECT_EQ(result.output.find("s3cret-pw"), std::string::npos) << result.output;
+}
+
 }  // namespace
 }  // namespace utxoiq::testing
