@@ -55,6 +55,7 @@
 #include "app/retention_service.hpp"
 #include "app/loop_lag_monitor.hpp"
 #include "app/self_metrics.hpp"
+#include "app/worker_info_metric.hpp"
 #include "cache/cache_set.hpp"
 #include "cache/distributed_rate_limiter.hpp"
 #include "domain/api_key.hpp"
@@ -403,13 +404,22 @@ struct Service::Impl {
           std::make_unique<AlertWebhook>(AlertWebhookOptions{.url = config.alert_webhook});
     }
     co_await backups.start();  // the backup metrics, with the catalogue's last successes
-    add_backup_jobs();
-    scheduler.start();
+    // Once per deployment: the daily jobs (backups, their test restore, retention) in worker 0
+    // only. The scheduler's advisory locks would keep them single anyway; one scheduler spares
+    // the other workers its thread and connections. Per worker, as each needs its own: the
+    // metric maintenance (it refreshes this process's partition coverage; its DDL is under an
+    // advisory lock), the self-metrics publishing (per-instance figures), the key refresh.
+    if (config.runs_deployment_jobs()) {
+      add_backup_jobs();
+      scheduler.start();
+    }
+    add_worker_info_metric(obs::default_registry(), config.worker_index, metrics_owner);
 
-    server.emplace(
-        io, make_router(),
-        http::ServerOptions{
-            .host = host, .port = port, .max_connections = serve_max_connections(config)});
+    server.emplace(io, make_router(),
+                   http::ServerOptions{.host = host,
+                                       .port = port,
+                                       .reuse_port = config.worker_count > 1,
+                                       .max_connections = serve_max_connections(config)});
     server->map_exceptions(api::map_database_error);
     // FIRST: what runs after it knows its request (statements attributed, N+1 counted).
     server->use(http::request_scope_middleware(
