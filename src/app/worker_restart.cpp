@@ -29,10 +29,10 @@ std::chrono::milliseconds restart_delay(int consecutive_failures) {
 }
 
 RestartDecision decide_restart(int exit_code, std::chrono::milliseconds ran_for,
-                               int previous_failures) {
+                               int previous_failures, bool first_start) {
   assert(previous_failures >= 0);
   RestartDecision decision;
-  if (is_start_failure(exit_code)) {
+  if (first_start && is_start_failure(exit_code)) {
     decision.stop_all = true;
     decision.exit_code = exit_code;
     return decision;

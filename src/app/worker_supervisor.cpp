@@ -49,6 +49,7 @@ struct Slot {
   ChildProcess process;
   Clock::time_point started;
   int failures = 0;                             // consecutive, see worker_restart.hpp
+  bool restarted = false;                       // the process is not the slot's first
   std::optional<Clock::time_point> restart_at;  // set while waiting to restart
 };
 
@@ -110,7 +111,8 @@ class Supervisor {
     const int exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     const auto ran_for =
         std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - slot.started);
-    const RestartDecision decision = decide_restart(exit_code, ran_for, slot.failures);
+    const RestartDecision decision =
+        decide_restart(exit_code, ran_for, slot.failures, !slot.restarted);
     const std::string how = ChildProcess::describe_status(status);
     if (decision.stop_all) {
       std::cerr << "utxoiq-store: worker " << index << " could not start (" << how
@@ -123,6 +125,7 @@ class Supervisor {
                                                   {"restart_in_ms", decision.delay.count()}});
     slot.failures = decision.consecutive_failures;
     slot.process = ChildProcess();
+    slot.restarted = true;
     slot.restart_at = Clock::now() + decision.delay;
     return std::nullopt;
   }

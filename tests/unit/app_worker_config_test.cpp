@@ -130,31 +130,39 @@ TEST(WorkerRestart, BackoffDoublesFromHalfASecondToThirtySeconds) {
 }
 
 TEST(WorkerRestart, CrashesRestartWithGrowingDelay) {
-  auto decision = decide_restart(-1, milliseconds(100), 0);  // killed by a signal
+  auto decision = decide_restart(-1, milliseconds(100), 0, true);  // killed by a signal
   EXPECT_FALSE(decision.stop_all);
   EXPECT_EQ(decision.delay, milliseconds(500));
   EXPECT_EQ(decision.consecutive_failures, 1);
-  decision = decide_restart(kExitFailure, milliseconds(100), decision.consecutive_failures);
+  decision = decide_restart(kExitFailure, milliseconds(100), decision.consecutive_failures, false);
   EXPECT_EQ(decision.delay, milliseconds(1000));
   EXPECT_EQ(decision.consecutive_failures, 2);
 }
 
 TEST(WorkerRestart, AStableRunResetsTheBackoff) {
-  const auto decision = decide_restart(-1, kStableRun, 5);
+  const auto decision = decide_restart(-1, kStableRun, 5, false);
   EXPECT_FALSE(decision.stop_all);
   EXPECT_EQ(decision.consecutive_failures, 1);
   EXPECT_EQ(decision.delay, kFirstRestartDelay);
 }
 
-TEST(WorkerRestart, StartFailuresStopEverythingWithTheirCode) {
+TEST(WorkerRestart, StartFailuresOfAFirstStartStopEverythingWithTheirCode) {
   for (const int code : {kExitUsage, kExitDatabaseUnreachable, kExitListenFailed,
                          kExitMigrationFailed, kExitEmbeddedFailed}) {
-    const auto decision = decide_restart(code, milliseconds(10), 0);
+    const auto decision = decide_restart(code, milliseconds(10), 0, true);
     EXPECT_TRUE(decision.stop_all) << code;
     EXPECT_EQ(decision.exit_code, code);
   }
-  EXPECT_FALSE(decide_restart(kExitOk, milliseconds(10), 0).stop_all);
-  EXPECT_FALSE(decide_restart(kExitFailure, milliseconds(10), 0).stop_all);
+  EXPECT_FALSE(decide_restart(kExitOk, milliseconds(10), 0, true).stop_all);
+  EXPECT_FALSE(decide_restart(kExitFailure, milliseconds(10), 0, true).stop_all);
+}
+
+TEST(WorkerRestart, AStartFailureOfARestartedWorkerIsRestartedLikeACrash) {
+  // PostgreSQL was restarting when the worker came back: the others keep serving, it retries.
+  const auto decision = decide_restart(kExitDatabaseUnreachable, milliseconds(10), 2, false);
+  EXPECT_FALSE(decision.stop_all);
+  EXPECT_EQ(decision.consecutive_failures, 3);
+  EXPECT_EQ(decision.delay, milliseconds(2000));
 }
 
 }  // namespace
