@@ -1,4 +1,5 @@
-# utxoiq_layer(NAME deps...): one static library per directory of src/, built from every .cpp in it.
+# utxoiq_layer(NAME deps...): one library per directory of src/, built from every .cpp in it; static,
+# or shared when UTXOIQ_SHARED_LAYERS is on (sanitizer builds, see CMakeLists.txt).
 # Files are globbed so that adding a file needs no CMake edit; CONFIGURE_DEPENDS re-globs on build.
 #
 # Headers in src/<layer>/internal/ are the layer's own: every build first runs
@@ -11,7 +12,11 @@ add_custom_target(utxoiq_internal_includes
 function(utxoiq_layer name)
   file(GLOB sources CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/src/${name}/*.cpp)
   if(sources)
-    add_library(utxoiq_${name} STATIC ${sources})
+    if(UTXOIQ_SHARED_LAYERS)
+      add_library(utxoiq_${name} SHARED ${sources})
+    else()
+      add_library(utxoiq_${name} STATIC ${sources})
+    endif()
     set(scope PUBLIC)
   else()
     add_library(utxoiq_${name} INTERFACE)

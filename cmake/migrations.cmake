@@ -25,6 +25,8 @@ endif()
 file(WRITE ${generated}.tmp "${body}")
 configure_file(${generated}.tmp ${generated} COPYONLY)
 add_library(utxoiq_embedded_migrations STATIC ${generated})
+# Linked into the ops layer, which is a shared library in sanitizer builds.
+set_target_properties(utxoiq_embedded_migrations PROPERTIES POSITION_INDEPENDENT_CODE ON)
 target_include_directories(utxoiq_embedded_migrations PUBLIC ${PROJECT_SOURCE_DIR}/src)
 get_target_property(ops_type utxoiq_ops TYPE)
 if(ops_type STREQUAL "INTERFACE_LIBRARY")

@@ -39,5 +39,7 @@ string(APPEND body "  return kFiles;\n}\n}  // namespace utxoiq::api\n")
 file(WRITE ${generated}.tmp "${body}")
 configure_file(${generated}.tmp ${generated} COPYONLY)
 add_library(utxoiq_embedded_ui STATIC ${generated})
+# Linked into the api layer, which is a shared library in sanitizer builds.
+set_target_properties(utxoiq_embedded_ui PROPERTIES POSITION_INDEPENDENT_CODE ON)
 target_include_directories(utxoiq_embedded_ui PUBLIC ${PROJECT_SOURCE_DIR}/src)
 target_link_libraries(utxoiq_api PUBLIC utxoiq_embedded_ui)

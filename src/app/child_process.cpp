@@ -98,7 +98,10 @@ class Fd {
   for (int sig = 1; sig < NSIG; ++sig) {
     if (sig != SIGKILL && sig != SIGSTOP) sigaction(sig, &default_action, nullptr);
   }
-  if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(out_fd, 2) < 0) fail_in_child(pipe_fd, 0);
+  // out_fd < 0: stdout and stderr stay the parent's (ChildOptions::inherit_output).
+  if (dup2(in_fd, 0) < 0 || (out_fd >= 0 && (dup2(out_fd, 1) < 0 || dup2(out_fd, 2) < 0))) {
+    fail_in_child(pipe_fd, 0);
+  }
   // Descriptors of the parent (sockets, files) must not leak into a long-lived server.
   close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
   if (working_dir && chdir(working_dir) != 0) fail_in_child(pipe_fd, 1);
@@ -181,8 +184,10 @@ ChildProcess ChildProcess::spawn_on_this_thread(const ChildOptions& options) {
   if (!options.run_as_user.empty()) credentials = lookup_user(options.run_as_user);
 
   const std::string out_path = options.output_file.empty() ? "/dev/null" : options.output_file;
-  Fd out_fd(open(out_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640));
-  if (out_fd.get() < 0) {
+  Fd out_fd(options.inherit_output
+                ? -1
+                : open(out_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640));
+  if (!options.inherit_output && out_fd.get() < 0) {
     throw std::runtime_error("cannot open " + out_path + ": " + std::strerror(errno));
   }
   // The server writes its log after dropping privileges: let it own the file.

@@ -26,6 +26,9 @@ struct ChildOptions {
   // The child's whole environment beyond the few variables kept from ours (child_environment):
   // secrets of ours (the bootstrap admin key, DATABASE_URL, ...) never reach a child.
   std::vector<std::string> extra_environment;  // "NAME=value"
+  // true: the child writes to our stdout and stderr (output_file unused), as the worker processes
+  // of `serve --workers` do: their log lines belong where the supervisor's go.
+  bool inherit_output = false;
 };
 
 class ChildProcess {

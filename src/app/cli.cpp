@@ -203,6 +203,16 @@ void add_serve_command(CLI::App& cli, ServeConfig& config, int& overflow) {
       ->envname("UTXOIQ_ALERT_WEBHOOK");
   add_query_insight_options(*serve, config);
   add_replica_options(*serve, config.replicas);
+  serve
+      ->add_option("--workers", config.workers,
+                   "Worker processes sharing the port (0: one per available CPU; 1: a single "
+                   "process, no supervisor)")
+      ->envname("UTXOIQ_WORKERS")
+      ->check(CLI::Range(0, 1024))
+      ->capture_default_str();
+  // Hidden (group ""): only the supervisor passes them, to its workers (worker_config.hpp).
+  serve->add_option("--worker-index", config.worker_index)->group("")->check(CLI::Range(0, 1023));
+  serve->add_option("--worker-count", config.worker_count)->group("")->check(CLI::Range(1, 1024));
 }
 
 void add_migrate_command(CLI::App& cli, MigrateArgs& args) {
@@ -313,6 +323,10 @@ int run_cli(int argc, char** argv) {
 
   if (cli.got_subcommand("serve")) {
     if (overflow >= 0) serve_config.pool.max_size = serve_config.pool.min_size + overflow;
+    if (serve_config.worker_count > 0 && serve_config.worker_index >= serve_config.worker_count) {
+      std::cerr << "utxoiq-store: --worker-index must be below --worker-count\n";
+      return kExitUsage;
+    }
     if (serve_config.pool.max_size < serve_config.pool.min_size) {
       std::cerr << "utxoiq-store: --pool-max must not be below --pool-min\n";
       return kExitUsage;

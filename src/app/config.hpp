@@ -96,6 +96,16 @@ struct ServeConfig {
   // (no statistics, slow log, N+1 or statement histogram), to measure what observing costs.
   bool query_insight = true;
   ReplicaSettings replicas;  // issue 12
+  // Worker processes (issue 15, docs/architecture.md "Worker processes"): --workers,
+  // UTXOIQ_WORKERS; 0: one per CPU available (worker_config.hpp); 1: a single process.
+  int workers = 0;
+  // Set by the supervisor on its workers' command lines (hidden flags): which worker this process
+  // is, of how many; worker_count 0: not a worker (a single process, or the supervisor itself).
+  int worker_index = 0;
+  int worker_count = 0;
+
+  // The jobs that must run once per deployment (the daily scheduler) run in worker 0 only.
+  bool runs_deployment_jobs() const { return worker_index == 0; }
 };
 
 // The bootstrap admin key must be at least this long (api.md): a short one could be guessed.

@@ -319,7 +319,7 @@ void EmbeddedPostgres::ensure_cluster() {
                                 "-A",
                                 "trust"};
   if (!options_.durable) argv.push_back("--no-sync");
-  ChildOptions child{argv, user, log, partial.string(), SIGKILL, {}};
+  ChildOptions child{argv, user, log, partial.string(), SIGKILL, {}, false};
   std::optional<int> status;
   try {
     ChildProcess initdb = ChildProcess::spawn(child);
@@ -425,7 +425,8 @@ void EmbeddedPostgres::spawn_and_wait() {
     argv.push_back(name + "=" + value);
   }
   // SIGQUIT on our death: immediate shutdown, so the postmaster takes its backends along.
-  const ChildOptions child{argv, child_user(options_), log_path(), options_.data_dir, SIGQUIT, {}};
+  const ChildOptions child{argv, child_user(options_), log_path(), options_.data_dir, SIGQUIT, {},
+                           false};
   const std::string conninfo = keyword_conninfo(port_, "postgres");
 
   const auto deadline = std::chrono::steady_clock::now() + options_.start_timeout;

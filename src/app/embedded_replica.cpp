@@ -180,7 +180,8 @@ void EmbeddedReplica::base_backup() {
       options_.slot_name,
       "--checkpoint=fast"};
   if (!options_.durable) argv.push_back("--no-sync");
-  const ChildOptions child{argv, embedded_child_user(options_.system_user), log, "", SIGKILL, {}};
+  const ChildOptions child{argv, embedded_child_user(options_.system_user), log, "", SIGKILL, {},
+                           false};
   ChildProcess copy = ChildProcess::spawn(child);
   const auto status = copy.wait_for(std::chrono::minutes(30));
   const std::string output = read_log_tail(log);

@@ -1,5 +1,7 @@
 // `utxoiq-store serve`: starts (or finds) PostgreSQL and Redis, applies migrations, then runs the
-// Service (service.hpp) until SIGINT/SIGTERM; the embedded servers are stopped after it.
+// Service (service.hpp) until SIGINT/SIGTERM; the embedded servers are stopped after it. With
+// --workers N > 1 the Service runs in N worker processes under a supervisor
+// (worker_supervisor.hpp) instead; the embedded servers and the migrations stay here, once.
 #include "app/serve.hpp"
 
 #include <iostream>
@@ -11,7 +13,10 @@
 #include "app/embedded_replica_set.hpp"
 #include "app/exit_codes.hpp"
 #include "app/large_allocations.hpp"
+#include "app/listen_probe.hpp"
 #include "app/service.hpp"
+#include "app/worker_config.hpp"
+#include "app/worker_supervisor.hpp"
 #include "obs/logging.hpp"
 #include "ops/migrations.hpp"
 #include "pg/blocking_connection.hpp"
@@ -71,6 +76,22 @@ int apply_migrations(const std::string& url) {
   }
 }
 
+// A worker of `serve --workers N`: the supervisor started the servers and applied the migrations,
+// and passed their URLs in the environment (config.database.database_url, config.redis_url).
+int run_worker(const ServeConfig& config) {
+  if (config.database.database_url.empty()) {
+    std::cerr << "utxoiq-store: a worker needs DATABASE_URL (the supervisor sets it)\n";
+    return kExitUsage;
+  }
+  obs::log_info("worker", {{"worker", config.worker_index}, {"of", config.worker_count}});
+  Service service(config, config.database.database_url,
+                  config.no_redis ? std::string() : config.redis_url);
+  const int code = service.run();
+  obs::log_info("stopped", {{"exit_code", code}, {"worker", config.worker_index}});
+  obs::flush_logs();
+  return code;
+}
+
 }  // namespace
 
 int run_serve(const ServeConfig& config) {
@@ -81,6 +102,19 @@ int run_serve(const ServeConfig& config) {
   if (!parse_listen_address(config.listen, host, port)) {
     std::cerr << "utxoiq-store: --listen must be HOST:PORT, got '" << config.listen << "'\n";
     return kExitUsage;
+  }
+  if (config.worker_count > 0) return run_worker(config);
+  const WorkerCount workers = resolve_worker_count(config.workers, available_cpus(), port);
+  if (!workers.error.empty()) {
+    std::cerr << "utxoiq-store: " << workers.error << "\n";
+    return kExitUsage;
+  }
+  // Before anything starts (listen_probe.hpp): the workers would share a port already in use.
+  if (workers.count > 1) {
+    if (const auto error = probe_listen_address(host, port); !error.empty()) {
+      std::cerr << "utxoiq-store: cannot listen on " << config.listen << ": " << error << "\n";
+      return kExitListenFailed;
+    }
   }
   std::unique_ptr<DatabaseTarget> database;
   try {
@@ -112,8 +146,17 @@ int run_serve(const ServeConfig& config) {
   }
   std::string redis_url = config.no_redis ? std::string() : config.redis_url;
   if (redis) redis_url = redis->url();
-  Service service(effective, database->url(), redis_url);
-  const int code = service.run();
+  int code = kExitOk;
+  if (workers.count > 1) {
+    obs::log_info("starting workers", {{"count", workers.count}});
+    code = run_worker_supervisor({.config = effective,
+                                  .count = workers.count,
+                                  .database_url = database->url(),
+                                  .redis_url = redis_url});
+  } else {
+    Service service(effective, database->url(), redis_url);
+    code = service.run();
+  }
   obs::log_info("stopped", {{"exit_code", code}});
   obs::flush_logs();
   return code;

@@ -52,7 +52,9 @@
 #include "app/pool_metrics.hpp"
 #include "app/replica_wiring.hpp"
 #include "app/retention_service.hpp"
+#include "app/loop_lag_monitor.hpp"
 #include "app/self_metrics.hpp"
+#include "app/worker_info_metric.hpp"
 #include "cache/cache_set.hpp"
 #include "cache/distributed_rate_limiter.hpp"
 #include "domain/api_key.hpp"
@@ -264,6 +266,7 @@ struct Service::Impl {
   IndexAdvisorRunner index_advisor{database_url, insight};
   PeriodicTask self_metrics_job{io.get_executor(), "self metrics publish", std::chrono::minutes(1),
                                 [this] { return publish_self_metrics(); }};
+  LoopLagMonitor loop_lag{io.get_executor()};
   std::optional<http::Server> server;
   // Alive as long as the service: collectors added to the (process-wide) registry check it.
   std::shared_ptr<const int> metrics_owner = std::make_shared<const int>(0);
@@ -401,13 +404,22 @@ struct Service::Impl {
           std::make_unique<AlertWebhook>(AlertWebhookOptions{.url = config.alert_webhook});
     }
     co_await backups.start();  // the backup metrics, with the catalogue's last successes
-    add_backup_jobs();
-    scheduler.start();
+    // Once per deployment: the daily jobs (backups, their test restore, retention) in worker 0
+    // only. The scheduler's advisory locks would keep them single anyway; one scheduler spares
+    // the other workers its thread and connections. Per worker, as each needs its own: the
+    // metric maintenance (it refreshes this process's partition coverage; its DDL is under an
+    // advisory lock), the self-metrics publishing (per-instance figures), the key refresh.
+    if (config.runs_deployment_jobs()) {
+      add_backup_jobs();
+      scheduler.start();
+    }
+    add_worker_info_metric(obs::default_registry(), config.worker_index, metrics_owner);
 
-    server.emplace(
-        io, make_router(),
-        http::ServerOptions{
-            .host = host, .port = port, .max_connections = serve_max_connections(config)});
+    server.emplace(io, make_router(),
+                   http::ServerOptions{.host = host,
+                                       .port = port,
+                                       .reuse_port = config.worker_count > 1,
+                                       .max_connections = serve_max_connections(config)});
     server->map_exceptions(api::map_database_error);
     // FIRST: what runs after it knows its request (statements attributed, N+1 counted).
     server->use(http::request_scope_middleware(
@@ -421,6 +433,7 @@ struct Service::Impl {
     if (replicas) server->use(api::replica_routing_middleware(*replicas));
     server->start();
     self_metrics_job.start();
+    loop_lag.start();  // here, on the loop's thread: it reads this thread's CPU accounting
     obs::log_info("serving", {{"address", host}, {"port", static_cast<int>(server->bound_port())}});
     if (on_serving) on_serving();
 
@@ -431,6 +444,7 @@ struct Service::Impl {
     const auto grace = seconds_to_ms(config.shutdown_grace_s);
     co_await server->shutdown(grace);
     co_await self_metrics_job.stop();
+    co_await loop_lag.stop();
     co_await stop_authentication();
     co_await metric_maintenance.stop();
     scheduler.stop();  // waits for a job in progress (jobs poll stop_requested())

@@ -14,6 +14,8 @@
 #include <utility>
 #include <vector>
 
+#include <sys/socket.h>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -46,6 +48,8 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
+// Asio has no named option for it (ServerOptions::reuse_port says why it is used).
+using ReusePort = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
 
 namespace {
 
@@ -202,6 +206,7 @@ void Server::Impl::listen() {
     auto candidate = std::make_unique<tcp::acceptor>(io);
     candidate->open(endpoint.protocol(), ec);
     if (!ec) candidate->set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec && options.reuse_port) candidate->set_option(ReusePort(true), ec);
     if (!ec) candidate->bind(endpoint, ec);
     if (!ec) candidate->listen(options.backlog, ec);
     if (ec) {

@@ -53,6 +53,10 @@ struct ServerOptions {
   // Request line plus header fields; larger gets 431.
   std::size_t header_limit = 16 * 1024;
   int backlog = 1024;
+  // SO_REUSEPORT on the listening socket: the worker processes of `serve --workers N` each listen
+  // on the one port and the kernel spreads new connections among them. Off for a single process,
+  // so that a second service started on a port in use fails instead of sharing it.
+  bool reuse_port = false;
   // Open connections at most; 0: no cap. See default_max_connections.
   std::size_t max_connections = 0;
   // One JSON line per request (see access_log.hpp).

@@ -38,10 +38,13 @@ Environment service_environment(const std::string& database_url) {
 
 std::unique_ptr<Instance> start_instance(const std::string& database_url, const std::string& log) {
   const auto port = static_cast<std::uint16_t>(app::pick_free_loopback_port());
-  auto instance = std::unique_ptr<Instance>(new Instance{
-      port,
-      RunningCommand({"serve", "--no-migrate", "--listen", "127.0.0.1:" + std::to_string(port)},
-                     service_environment(database_url), log)});
+  auto instance = std::unique_ptr<Instance>(
+      new Instance{port,
+                   // One process per instance (--workers 1): two instances are what this test is
+                   // about; worker processes of one instance are workers_test's.
+                   RunningCommand({"serve", "--no-migrate", "--workers", "1", "--listen",
+                                   "127.0.0.1:" + std::to_string(port)},
+                                  service_environment(database_url), log)});
   return instance;
 }
 

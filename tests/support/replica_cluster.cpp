@@ -181,7 +181,8 @@ void ReplicaCluster::promote(std::size_t i) {
   app::EmbeddedReplica& replica = state_->replica(i);
   const std::vector<std::string> argv{
       "/usr/lib/postgresql/15/bin/pg_ctl", "promote", "-D", replica.data_dir(), "-w", "-t", "60"};
-  const app::ChildOptions options{argv, app::embedded_child_user("postgres"), "", "", SIGKILL, {}};
+  const app::ChildOptions options{argv, app::embedded_child_user("postgres"), "", "", SIGKILL, {},
+                                  false};
   auto pg_ctl = app::ChildProcess::spawn(options);
   const auto status = pg_ctl.wait_for(90s);
   if (!status || *status != 0) {
