@@ -43,10 +43,10 @@ std::string worker_metrics_socket_path(const std::string& dir, int index) {
   return dir + "/worker-" + std::to_string(index) + ".sock";
 }
 
-std::string make_worker_metrics_dir(const std::string& data_dir, int count) {
+std::string make_worker_metrics_dir(const std::string& data_dir, std::uint16_t port, int count) {
   assert(count >= 1);
   const std::filesystem::path run = std::filesystem::absolute(data_dir) / "run";
-  const std::string dir = (run / "metrics").string();
+  const std::string dir = (run / ("metrics-" + std::to_string(port))).string();
   if (fits(dir, count)) {
     std::error_code error;
     std::filesystem::create_directories(run, error);

@@ -64,7 +64,7 @@ class Supervisor {
     try {
       // One scrape of /metrics shows every worker through their sockets in it.
       options_.config.worker_metrics_dir =
-          make_worker_metrics_dir(options_.config.database.data_dir, options_.count);
+          make_worker_metrics_dir(options_.config.database.data_dir, options_.port, options_.count);
     } catch (const std::exception& e) {
       std::cerr << "utxoiq-store: " << e.what() << "\n";
       return kExitFailure;
