@@ -155,6 +155,10 @@ class Supervisor {
         slot.process.wait_for(std::chrono::seconds(10));
       }
     }
+    // Empty once every worker removed its socket; a killed worker's stays, the directory too.
+    if (!options_.config.worker_metrics_dir.empty()) {
+      ::rmdir(options_.config.worker_metrics_dir.c_str());
+    }
     obs::log_info("workers stopped", {{"exit_code", code}});
     return code;
   }
