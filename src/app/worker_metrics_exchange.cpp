@@ -48,13 +48,18 @@ struct WorkerMetricsExchange::Impl : std::enable_shared_from_this<Impl> {
       auto [error, socket] = co_await acceptor->async_accept(asio::as_tuple(asio::use_awaitable));
       if (error) {
         if (error == asio::error::operation_aborted || !acceptor || !acceptor->is_open()) break;
-        continue;  // a peer that hung up before the accept completed
+        // A peer that hung up before the accept completed, or no descriptor left: not a reason
+        // to stop serving, nor to spin on the error.
+        asio::steady_timer pause(io, std::chrono::milliseconds(100));
+        co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+        continue;
       }
       asio::co_spawn(io, answer(std::move(socket)), asio::detached);
     }
   }
 
   Task<void> answer(local::socket socket) {
+    const auto self = shared_from_this();
     const std::string text = registry.expose();
     // Bounded by the reader: it closes its end after kPeerTimeout, which fails this write.
     co_await asio::async_write(socket, asio::buffer(text), asio::as_tuple(asio::use_awaitable));

@@ -3,9 +3,10 @@
 // and Redis. Over scrapes on new connections (taken by either worker), every scrape has both
 // workers' utxoiq_worker_info and http_requests_total series, labelled worker="0" and "1"; the
 // requests summed over the workers never decrease; promtool accepts every scrape (the test fails
-// when promtool is missing: a check that cannot run is not a pass); the sockets' directory is
-// private (0700).
+// when promtool is missing: a check that cannot run is not a pass); a killed worker is counted in
+// utxoiq_metrics_workers_missing until it is back; the sockets' directory is private (0700).
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -165,6 +166,48 @@ TEST_F(WorkersMetrics, EveryScrapeShowsBothWorkersAndTheirSumNeverDecreases) {
   }
   // New connections land on either worker (SO_REUSEPORT): both answered some of the 20.
   EXPECT_EQ(answering, both);
+}
+
+// The pid of `worker` in a scrape's utxoiq_worker_info; 0 when absent.
+int pid_of(const std::string& text, const std::string& worker) {
+  const std::regex line(R"re(\nutxoiq_worker_info\{worker=")re" + worker +
+                        R"re(",pid="(\d+)"\})re");
+  std::smatch match;
+  return std::regex_search(text, match, line) ? std::stoi(match[1].str()) : 0;
+}
+
+// A worker killed: scrapes go on with the survivor, the missing one counted, until the restarted
+// worker (a new pid) is in them again.
+TEST_F(WorkersMetrics, AKilledWorkerIsCountedMissingUntilItIsBack) {
+  ASSERT_TRUE(both_workers_in_a_scrape()) << service_->output();
+  const int killed = pid_of(scrape(port_), "1");
+  ASSERT_GT(killed, 0);
+  ASSERT_EQ(::kill(killed, SIGKILL), 0);
+  bool back = false;
+  bool missing_seen = false;  // the restart waits 0.5 s: scrapes in between lack worker 1
+  const auto deadline = Clock::now() + 30s;
+  while (!back && Clock::now() < deadline) {
+    std::string text;
+    try {
+      text = scrape(port_);
+    } catch (const std::exception&) {
+      continue;  // a connection reset by the worker being killed
+    }
+    if (text.empty()) continue;
+    const auto answered = answered_by(text);
+    ASSERT_TRUE(answered) << text;
+    const auto present = workers_of(text, "utxoiq_worker_info");
+    EXPECT_EQ(answered->second, 2 - static_cast<int>(present.size())) << text;
+    const int now = pid_of(text, "1");
+    EXPECT_NE(now, killed) << "a scrape showed the killed worker";
+    back = now > 0;
+    missing_seen = missing_seen || answered->second == 1;
+    const auto [accepted, says] = promtool_check(text, dir_);
+    EXPECT_TRUE(accepted) << says << "\n" << text;
+    std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_TRUE(back) << service_->output();
+  EXPECT_TRUE(missing_seen);
 }
 
 TEST_F(WorkersMetrics, TheSocketsDirectoryIsPrivate) {
