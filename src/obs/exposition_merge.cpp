@@ -1,8 +1,9 @@
-// See exposition_merge.hpp. The text is parsed here rather than by a library: the only parsers of
-// the Prometheus text format are Go's and Python's (prometheus/common expfmt, prometheus_client),
-// none in C++, and this merge needs no values, only each line's metric name, where its label set
-// starts and whether it has a `worker` label; the rest of a line is copied byte for byte, so label
-// values (escaped quotes and backslashes included) come out exactly as the worker wrote them.
+// See exposition_merge.hpp. The text is parsed here rather than by a library: prometheus-cpp,
+// which writes the exposition, has no parser of the text format (the parsers are Go's
+// prometheus/common expfmt and Python's prometheus_client, not C++), and this merge needs no
+// values, only each line's metric name, where its label set starts and whether it has a `worker`
+// label; the rest of a line is copied byte for byte, so label values (escaped quotes and
+// backslashes included) come out exactly as the worker wrote them.
 #include "obs/exposition_merge.hpp"
 
 #include <array>
