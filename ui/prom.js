@@ -19,16 +19,32 @@ export function sum(samples, name, filter = () => true) {
       .reduce((a, s) => a + s.value, 0);
 }
 
+// The increase of counter `name` between two scrapes, summed over its series (one per label set
+// and, under `serve --workers N`, per worker) as PromQL's increase() counts: a series missing from
+// the first scrape (a worker left out of it) adds nothing, one that went down (its worker
+// restarted) adds its new value.
+function increase(before, after, name, filter) {
+  const key = (s) => JSON.stringify(Object.entries(s.labels).sort());
+  const earlier = new Map(
+      before.filter((s) => s.name === name && filter(s.labels)).map((s) => [key(s), s.value]));
+  let total = 0;
+  for (const s of after) {
+    if (s.name !== name || !filter(s.labels) || !earlier.has(key(s))) continue;
+    const was = earlier.get(key(s));
+    total += s.value >= was ? s.value - was : s.value;
+  }
+  return total;
+}
+
 // {requests_per_s, error_ratio, refused_ratio} between two scrapes {at (ms), samples}; null
 // figures before the second scrape.
 export function requestRates(before, after) {
   if (!before || !after || after.at <= before.at) return null;
-  const count = (scrape, filter) => sum(scrape.samples, 'http_requests_total', filter);
-  const all = count(after) - count(before);
-  const is5xx = (l) => String(l.status).startsWith('5');
-  const is429 = (l) => l.status === '429';
-  const errors = count(after, is5xx) - count(before, is5xx);
-  const refused = count(after, is429) - count(before, is429);
+  const count = (filter = () => true) =>
+    increase(before.samples, after.samples, 'http_requests_total', filter);
+  const all = count();
+  const errors = count((l) => String(l.status).startsWith('5'));
+  const refused = count((l) => l.status === '429');
   const seconds = (after.at - before.at) / 1000;
   return {
     requests_per_s: all / seconds,

@@ -89,8 +89,17 @@ void add_health_routes(http::Router& router, HealthRoutesDeps deps, ApiDocs& doc
            .doc = {.summary = "Prometheus text exposition",
                    .replies = {{.schema = schema::string(),
                                 .content_type = "text/plain; version=0.0.4"}}},
-           .handler = [&registry = deps.registry](http::Request&) -> Task<http::Response> {
-             co_return http::text_response(200, registry.expose(),
+           .handler = [&registry = deps.registry, exposition = std::move(deps.exposition)](
+                          http::Request&) -> Task<http::Response> {
+             // An if, not ?:: GCC 12 destroys a co_await's result twice inside a conditional
+             // expression.
+             std::string text;
+             if (exposition) {
+               text = co_await exposition();
+             } else {
+               text = registry.expose();
+             }
+             co_return http::text_response(200, std::move(text),
                                            "text/plain; version=0.0.4; charset=utf-8");
            }},
       });

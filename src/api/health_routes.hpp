@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "api/api_docs.hpp"
+#include "util/task.hpp"
 
 namespace utxoiq::http {
 class Router;
@@ -33,6 +34,9 @@ struct ReadinessProbe {
 struct HealthRoutesDeps {
   ReadinessProbe probe;
   obs::Registry& registry;  // exposed by /metrics; must outlive the router
+  // What /metrics answers instead of registry.expose() when set: every worker's figures under
+  // `serve --workers N` (app/worker_metrics_exchange.hpp).
+  std::function<Task<std::string>()> exposition;
 };
 
 void add_health_routes(http::Router& router, HealthRoutesDeps deps, ApiDocs& docs);

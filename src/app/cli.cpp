@@ -213,6 +213,7 @@ void add_serve_command(CLI::App& cli, ServeConfig& config, int& overflow) {
   // Hidden (group ""): only the supervisor passes them, to its workers (worker_config.hpp).
   serve->add_option("--worker-index", config.worker_index)->group("")->check(CLI::Range(0, 1023));
   serve->add_option("--worker-count", config.worker_count)->group("")->check(CLI::Range(1, 1024));
+  serve->add_option("--worker-metrics-dir", config.worker_metrics_dir)->group("");
 }
 
 void add_migrate_command(CLI::App& cli, MigrateArgs& args) {

@@ -103,6 +103,10 @@ struct ServeConfig {
   // is, of how many; worker_count 0: not a worker (a single process, or the supervisor itself).
   int worker_index = 0;
   int worker_count = 0;
+  // Set by the supervisor too: the private (0700) directory of the workers' metrics sockets,
+  // `<dir>/worker-<i>.sock` (worker_metrics_dir.hpp, worker_metrics_exchange.hpp); empty: none (a
+  // single process).
+  std::string worker_metrics_dir;
 
   // The jobs that must run once per deployment (the daily scheduler) run in worker 0 only.
   bool runs_deployment_jobs() const { return worker_index == 0; }

@@ -151,6 +151,7 @@ int run_serve(const ServeConfig& config) {
     obs::log_info("starting workers", {{"count", workers.count}});
     code = run_worker_supervisor({.config = effective,
                                   .count = workers.count,
+                                  .port = port,
                                   .database_url = database->url(),
                                   .redis_url = redis_url});
   } else {

@@ -55,6 +55,7 @@
 #include "app/retention_service.hpp"
 #include "app/self_metrics.hpp"
 #include "app/worker_info_metric.hpp"
+#include "app/worker_metrics_exchange.hpp"
 #include "cache/cache_set.hpp"
 #include "cache/distributed_rate_limiter.hpp"
 #include "domain/api_key.hpp"
@@ -268,6 +269,13 @@ struct Service::Impl {
                                 [this] { return publish_self_metrics(); }};
   LoopLagMonitor loop_lag{io.get_executor()};
   std::optional<http::Server> server;
+  // Under `serve --workers N`: this worker's metrics socket, and /metrics showing every worker.
+  std::unique_ptr<WorkerMetricsExchange> metrics_exchange =
+      config.worker_count > 1 && !config.worker_metrics_dir.empty()
+          ? std::make_unique<WorkerMetricsExchange>(io, config.worker_metrics_dir,
+                                                    config.worker_index, config.worker_count,
+                                                    obs::default_registry())
+          : nullptr;
   // Alive as long as the service: collectors added to the (process-wide) registry check it.
   std::shared_ptr<const int> metrics_owner = std::make_shared<const int>(0);
   // Woken (cancelled) to begin the shutdown; stop_requested covers a stop before the wait.
@@ -292,7 +300,11 @@ struct Service::Impl {
              .primary_up = [this] { return health.up(); },
              .replicas = [this] { return replica_readiness(replicas.get()); },
              .cache_state = [this] { return std::string(cache::to_string(caches.redis_state())); }},
-         .registry = obs::default_registry()},
+         .registry = obs::default_registry(),
+         .exposition = metrics_exchange ? std::function<Task<std::string>()>([this] {
+           return metrics_exchange->merged_exposition();
+         })
+                                        : nullptr},
         docs);
     api::add_backfill_routes(router,
                              {.reads = cached_backfill_jobs,
@@ -414,6 +426,8 @@ struct Service::Impl {
       scheduler.start();
     }
     add_worker_info_metric(obs::default_registry(), config.worker_index, metrics_owner);
+    // Before the port: a worker that serves requests also answers the others' scrapes.
+    if (metrics_exchange) metrics_exchange->start();
 
     server.emplace(io, make_router(),
                    http::ServerOptions{.host = host,
@@ -443,6 +457,7 @@ struct Service::Impl {
     }
     const auto grace = seconds_to_ms(config.shutdown_grace_s);
     co_await server->shutdown(grace);
+    if (metrics_exchange) metrics_exchange->stop();
     co_await self_metrics_job.stop();
     co_await loop_lag.stop();
     co_await stop_authentication();

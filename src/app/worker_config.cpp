@@ -67,6 +67,7 @@ std::vector<std::string> worker_argv(const std::string& executable, const ServeC
   std::vector<std::string> argv{executable, "serve"};
   add(argv, "--worker-index", std::to_string(index));
   add(argv, "--worker-count", std::to_string(count));
+  add_if_set(argv, "--worker-metrics-dir", config.worker_metrics_dir);
   add(argv, "--listen", config.listen);
   add(argv, "--data-dir", config.database.data_dir);
   if (config.no_redis) argv.emplace_back("--no-redis");

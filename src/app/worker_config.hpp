@@ -29,7 +29,8 @@ WorkerCount resolve_worker_count(std::optional<int> requested, int available_cpu
 PoolSettings worker_pool(const PoolSettings& total, int count);
 
 // argv of worker `index` of `count` (argv[0] = `executable`): `config`'s settings as flags, its
-// pool divided (worker_pool), no migrations (the supervisor applied them) and no embedded
+// pool divided (worker_pool), the metrics sockets' directory (config.worker_metrics_dir, set by
+// the supervisor), no migrations (the supervisor applied them) and no embedded
 // servers (the supervisor runs them). Secrets are never in it (see worker_environment): argv is
 // readable by every user of the host (/proc/PID/cmdline).
 std::vector<std::string> worker_argv(const std::string& executable, const ServeConfig& config,

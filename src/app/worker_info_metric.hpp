@@ -1,6 +1,7 @@
 #pragma once
-// utxoiq_worker_info{worker="i",pid="..."} 1: which worker process (`serve --workers`) answered a
-// scrape of /metrics; a single process reports worker "0".
+// utxoiq_worker_info{worker="i",pid="..."} 1: the worker process (`serve --workers`) whose figures
+// these are; a scrape of /metrics shows one line per worker (worker_metrics_exchange.hpp), a single
+// process reports worker "0".
 #include <memory>
 
 namespace utxoiq::obs {

@@ -20,6 +20,7 @@
 #include "app/child_process.hpp"
 #include "app/exit_codes.hpp"
 #include "app/worker_config.hpp"
+#include "app/worker_metrics_dir.hpp"
 #include "app/worker_restart.hpp"
 #include "obs/logging.hpp"
 
@@ -55,11 +56,20 @@ struct Slot {
 
 class Supervisor {
  public:
-  explicit Supervisor(const SupervisorOptions& options) : options_(options), slots_(options.count) {
+  explicit Supervisor(SupervisorOptions options)
+      : options_(std::move(options)), slots_(static_cast<std::size_t>(options_.count)) {
     for (char** entry = environ; *entry; ++entry) parent_environment_.emplace_back(*entry);
   }
 
   int run() {
+    try {
+      // One scrape of /metrics shows every worker through their sockets in it.
+      options_.config.worker_metrics_dir =
+          make_worker_metrics_dir(options_.config.database.data_dir, options_.port, options_.count);
+    } catch (const std::exception& e) {
+      std::cerr << "utxoiq-store: " << e.what() << "\n";
+      return kExitFailure;
+    }
     for (int i = 0; i < options_.count; ++i) {
       if (!spawn(i)) return stop_all(kExitFailure);
     }
@@ -148,11 +158,15 @@ class Supervisor {
         slot.process.wait_for(std::chrono::seconds(10));
       }
     }
+    // Empty once every worker removed its socket; a killed worker's stays, the directory too.
+    if (!options_.config.worker_metrics_dir.empty()) {
+      ::rmdir(options_.config.worker_metrics_dir.c_str());
+    }
     obs::log_info("workers stopped", {{"exit_code", code}});
     return code;
   }
 
-  const SupervisorOptions& options_;
+  SupervisorOptions options_;
   std::vector<Slot> slots_;
   std::vector<std::string> parent_environment_;
 };

@@ -4,6 +4,7 @@
 // (worker_restart.hpp says when), and on SIGTERM/SIGINT forwards SIGTERM to every worker and
 // waits for them. It serves no request itself; the embedded servers and the migrations are
 // run_serve's, before and after it.
+#include <cstdint>
 #include <string>
 
 #include "app/config.hpp"
@@ -11,8 +12,9 @@
 namespace utxoiq::app {
 
 struct SupervisorOptions {
-  ServeConfig config;  // the service's settings, pool sizes for the whole service
-  int count = 2;       // workers
+  ServeConfig config;      // the service's settings, pool sizes for the whole service
+  int count = 2;           // workers
+  std::uint16_t port = 0;  // of config.listen, fixed (names the metrics sockets' directory)
   std::string database_url;
   std::string redis_url;  // empty: none
 };

@@ -59,10 +59,8 @@ class Service:
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "UTXOIQ_BOOTSTRAP_ADMIN_KEY": key}
         self.log = open(self.log_path, "w")
         self.process = subprocess.Popen(
-            # One process: the overview's request rate comes from two scrapes of /metrics,
-            # which with several workers may come from two processes with their own counters.
             [binary, "serve", "--data-dir", os.path.join(workdir, "var"),
-             "--listen", f"127.0.0.1:{self.port}", "--workers", "1"],
+             "--listen", f"127.0.0.1:{self.port}"],
             env=env, stdout=self.log, stderr=subprocess.STDOUT)
 
     def wait_ready(self, limit_s=120):

@@ -37,13 +37,24 @@ Environment service_environment(const std::string& database_url) {
           {"UTXOIQ_LOG_LEVEL", "warn"}};
 }
 
-// The pid in the utxoiq_worker_info line of one /metrics answer on `client`'s connection.
+// The pid of the worker that answered one /metrics on `client`'s connection: the scrape shows
+// every worker's utxoiq_worker_info{worker,pid}; utxoiq_metrics_workers_missing is reported by the
+// worker that answered, its worker label says which.
 std::optional<int> worker_pid(HttpClient& client) {
-  static const std::regex line(R"re(utxoiq_worker_info\{[^}]*pid="(\d+)")re");
+  static const std::regex answered(R"re(\nutxoiq_metrics_workers_missing\{worker="(\d+)"\})re");
+  static const std::regex info(R"re(\nutxoiq_worker_info\{([^}]*)\})re");
+  static const std::regex pid(R"re(pid="(\d+)")re");
   const auto response = client.get("/metrics");
   std::smatch match;
-  if (response.status != 200 || !std::regex_search(response.body, match, line)) return {};
-  return std::stoi(match[1].str());
+  if (response.status != 200 || !std::regex_search(response.body, match, answered)) return {};
+  const std::string worker = "worker=\"" + match[1].str() + "\"";
+  for (auto it = std::sregex_iterator(response.body.begin(), response.body.end(), info);
+       it != std::sregex_iterator(); ++it) {
+    const std::string labels = (*it)[1].str();
+    if (labels.find(worker) == std::string::npos) continue;
+    if (std::regex_search(labels, match, pid)) return std::stoi(match[1].str());
+  }
+  return {};
 }
 
 // The pids seen over `requests` new connections (each may land on either worker).

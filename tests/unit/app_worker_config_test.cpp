@@ -75,6 +75,7 @@ ServeConfig config_with_secrets() {
   config.pool.min_size = 4;
   config.shutdown_grace_s = 2.5;
   config.query_insight = false;
+  config.worker_metrics_dir = "/var/lib/utxoiq/run/metrics";
   return config;
 }
 
@@ -86,6 +87,7 @@ TEST(WorkerArgv, CarriesTheSettingsAsFlagsAndNoSecret) {
   EXPECT_EQ(argv[1], "serve");
   EXPECT_EQ(value_of(argv, "--worker-index"), "1");
   EXPECT_EQ(value_of(argv, "--worker-count"), "2");
+  EXPECT_EQ(value_of(argv, "--worker-metrics-dir"), "/var/lib/utxoiq/run/metrics");
   EXPECT_EQ(value_of(argv, "--listen"), "127.0.0.1:8080");
   EXPECT_EQ(value_of(argv, "--pool-max"), "10");
   EXPECT_EQ(value_of(argv, "--pool-min"), "2");
