@@ -25,13 +25,17 @@ std::int64_t total_comments(HttpClient& client, const std::string& insight) {
       .as_int64();
 }
 
-std::int64_t l1_hits(HttpClient& client, const std::string& cache) {
+std::int64_t l1_figure(HttpClient& client, const std::string& cache, const std::string& figure) {
   return get_ok(client, "/api/v1/monitoring/cache")
       .at("caches")
       .at(cache)
       .at("l1")
-      .at("hits")
+      .at(figure)
       .as_int64();
+}
+
+std::int64_t l1_hits(HttpClient& client, const std::string& cache) {
+  return l1_figure(client, cache, "hits");
 }
 
 // The feedback_stats cache's loader calls so far, from /metrics.
@@ -91,14 +95,19 @@ TEST(CachedReads, AWriteReloadsTheStatsOfAnInsightThisInstanceReadsAndNoOther) {
       get_ok(client, "/api/v1/feedback/stats?insight_id=read-here").at("total_ratings").as_int64(),
       0);
   EXPECT_EQ(feedback_stats_loads(client), loads_at_start + 1);
+  const auto entries_with_it = l1_figure(client, "feedback_stats", "entries");
   post_ok(client, "/api/v1/feedback/rate",
           {{"insight_id", "read-here"}, {"user_id", "u1"}, {"rating", 5}}, 201);
+  // The write drops the entry, then the reload starts (counted) and refills L1 when it ends:
+  // wait for both, so that the read below cannot join a reload still in flight.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (feedback_stats_loads(client) < loads_at_start + 2 &&
+  while ((feedback_stats_loads(client) < loads_at_start + 2 ||
+          l1_figure(client, "feedback_stats", "entries") < entries_with_it) &&
          std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   EXPECT_EQ(feedback_stats_loads(client), loads_at_start + 2);
+  EXPECT_EQ(l1_figure(client, "feedback_stats", "entries"), entries_with_it);
   const auto hits_before = l1_hits(client, "feedback_stats");
   EXPECT_EQ(
       get_ok(client, "/api/v1/feedback/stats?insight_id=read-here").at("total_ratings").as_int64(),
