@@ -216,6 +216,13 @@ TEST_F(WorkersMetrics, TheSocketsDirectoryIsPrivate) {
   ASSERT_EQ(::stat(dir.c_str(), &status), 0) << dir;
   EXPECT_TRUE(S_ISDIR(status.st_mode));
   EXPECT_EQ(status.st_mode & 0777, 0700u);
+  // Ready means one worker answers; the other may still be binding its socket.
+  const auto deadline = Clock::now() + 30s;
+  const auto both_bound = [&] {
+    return std::filesystem::exists(dir / "worker-0.sock") &&
+           std::filesystem::exists(dir / "worker-1.sock");
+  };
+  while (!both_bound() && Clock::now() < deadline) std::this_thread::sleep_for(20ms);
   EXPECT_TRUE(std::filesystem::exists(dir / "worker-0.sock"));
   EXPECT_TRUE(std::filesystem::exists(dir / "worker-1.sock"));
 }
