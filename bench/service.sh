@@ -7,13 +7,14 @@
 # half-seconds are waited for /readyz (default 120). UTXOIQ_WORKERS is `serve --workers`; default
 # 1, the single process every earlier figure of docs/benchmarks.md was measured with, whose $pid
 # is then the whole service (the CPU-per-request scripts read its CPU time). UTXOIQ_BENCH_LOG
-# names a file that receives the service's log when the script exits (e.g. "event loop held").
+# names a file that receives the service's log when the script exits (e.g. "event loop held");
+# UTXOIQ_BENCH_LOG_LEVEL is `--log-level` (default warn: no access log).
 bin=${UTXOIQ_BIN:-$root/build/release/utxoiq-store}
 work=$(mktemp -d /tmp/utxoiq-bench.XXXXXX)
 chmod 755 "$work"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 export UTXOIQ_BOOTSTRAP_ADMIN_KEY=bench-admin-key-0123456789abcdef
-"$bin" serve --listen "127.0.0.1:$port" --data-dir "$work/var" --log-level warn --workers "${UTXOIQ_WORKERS:-1}" ${UTXOIQ_SERVE_ARGS:-} >"$work/serve.log" 2>&1 &
+"$bin" serve --listen "127.0.0.1:$port" --data-dir "$work/var" --log-level "${UTXOIQ_BENCH_LOG_LEVEL:-warn}" --workers "${UTXOIQ_WORKERS:-1}" ${UTXOIQ_SERVE_ARGS:-} >"$work/serve.log" 2>&1 &
 pid=$!
 cleanup() {
   kill "$pid" 2>/dev/null || true

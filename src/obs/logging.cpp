@@ -12,9 +12,9 @@
 
 #include <fmt/format.h>
 #include <spdlog/formatter.h>
-#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "obs/internal/stderr_batch_sink.hpp"
 #include "util/json_escape.hpp"
 
 namespace utxoiq::obs {
@@ -216,7 +216,10 @@ void LogValue::append_text(std::string& out) const {
 }
 
 void init_logging(LogLevel level, bool json) {
-  install(level, json, std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  install(level, json, std::make_shared<StderrBatchSink>());
+  // Info lines reach stderr within a second (spdlog's flusher counts whole seconds); warn and
+  // above at once (flush_on in install()).
+  spdlog::flush_every(std::chrono::seconds(1));
 }
 
 void init_logging(LogLevel level, bool json, std::shared_ptr<spdlog::sinks::sink> sink) {
