@@ -32,6 +32,8 @@ class ReplicaClusterTest : public ::testing::Test {
   void make(int replicas) {
     cluster_.emplace(replicas);
     sql_exec(cluster_->primary_url(), "CREATE TABLE t (v int)");
+    // Every replica has the table before a test pauses or kills one.
+    for (int i = 0; i < replicas; ++i) cluster_->wait_replayed(static_cast<std::size_t>(i));
   }
   ReplicaCluster& cluster() { return *cluster_; }
   std::optional<ReplicaCluster> cluster_;
