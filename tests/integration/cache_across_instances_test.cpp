@@ -13,6 +13,7 @@
 #include "app/free_port.hpp"
 #include "support/api_helpers.hpp"
 #include "support/cli_runner.hpp"
+#include "support/serve_environment.hpp"
 #include "support/service_under_test.hpp"
 #include "support/test_servers.hpp"
 
@@ -27,15 +28,6 @@ struct Instance {
   RunningCommand process;
 };
 
-Environment service_environment(const std::string& database_url) {
-  auto& servers = TestServers::get();
-  return {{"DATABASE_URL", database_url},
-          {"REDIS_URL", servers.redis_url()},
-          {"UTXOIQ_REDIS_KEY_PREFIX", "across:"},
-          {"UTXOIQ_BOOTSTRAP_ADMIN_KEY", ServiceUnderTest::kAdminKey},
-          {"UTXOIQ_LOG_LEVEL", "warn"}};
-}
-
 std::unique_ptr<Instance> start_instance(const std::string& database_url, const std::string& log) {
   const auto port = static_cast<std::uint16_t>(app::pick_free_loopback_port());
   auto instance = std::unique_ptr<Instance>(
@@ -44,7 +36,7 @@ std::unique_ptr<Instance> start_instance(const std::string& database_url, const 
                    // about; worker processes of one instance are workers_test's.
                    RunningCommand({"serve", "--no-migrate", "--workers", "1", "--listen",
                                    "127.0.0.1:" + std::to_string(port)},
-                                  service_environment(database_url), log)});
+                                  serve_environment(database_url, "across:"), log)});
   return instance;
 }
 

@@ -24,6 +24,7 @@
 #include "app/free_port.hpp"
 #include "support/api_helpers.hpp"
 #include "support/cli_runner.hpp"
+#include "support/serve_environment.hpp"
 #include "support/service_under_test.hpp"
 #include "support/test_servers.hpp"
 
@@ -32,13 +33,6 @@ namespace {
 
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
-
-Environment service_environment(const std::string& database_url) {
-  return {{"DATABASE_URL", database_url},
-          {"REDIS_URL", TestServers::get().redis_url()},
-          {"UTXOIQ_REDIS_KEY_PREFIX", "workers-metrics-" + std::to_string(::getpid()) + ":"},
-          {"UTXOIQ_LOG_LEVEL", "warn"}};
-}
 
 std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path);
@@ -110,7 +104,8 @@ class WorkersMetrics : public ::testing::Test {
     service_.emplace(
         std::vector<std::string>{"serve", "--workers", "2", "--data-dir", (dir_ / "data").string(),
                                  "--listen", "127.0.0.1:" + std::to_string(port_)},
-        service_environment(database_url_), (dir_ / "serve.log").string());
+        serve_environment(database_url_, "workers-metrics-" + std::to_string(::getpid()) + ":"),
+        (dir_ / "serve.log").string());
     ASSERT_TRUE(wait_until_ready(port_, 120s, *service_)) << service_->output();
   }
   void TearDown() override {

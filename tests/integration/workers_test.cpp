@@ -20,6 +20,7 @@
 #include "app/free_port.hpp"
 #include "support/api_helpers.hpp"
 #include "support/cli_runner.hpp"
+#include "support/serve_environment.hpp"
 #include "support/service_under_test.hpp"
 #include "support/test_servers.hpp"
 
@@ -28,14 +29,6 @@ namespace {
 
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
-
-Environment service_environment(const std::string& database_url) {
-  return {{"DATABASE_URL", database_url},
-          {"REDIS_URL", TestServers::get().redis_url()},
-          {"UTXOIQ_REDIS_KEY_PREFIX", "workers-" + std::to_string(::getpid()) + ":"},
-          {"UTXOIQ_BOOTSTRAP_ADMIN_KEY", ServiceUnderTest::kAdminKey},
-          {"UTXOIQ_LOG_LEVEL", "warn"}};
-}
 
 // The pid of the worker that answered one /metrics on `client`'s connection: the scrape shows
 // every worker's utxoiq_worker_info{worker,pid}; utxoiq_metrics_workers_missing is reported by the
@@ -99,9 +92,11 @@ class Workers : public ::testing::Test {
         std::filesystem::temp_directory_path() / ("utxoiq-workers-" + std::to_string(::getpid()));
     std::filesystem::create_directories(logs_);
     port_ = static_cast<std::uint16_t>(app::pick_free_loopback_port());
-    service_.emplace(std::vector<std::string>{"serve", "--workers", "2", "--listen",
-                                              "127.0.0.1:" + std::to_string(port_)},
-                     service_environment(database_url_), (logs_ / "serve.log").string());
+    service_.emplace(
+        std::vector<std::string>{"serve", "--workers", "2", "--listen",
+                                 "127.0.0.1:" + std::to_string(port_)},
+        serve_environment(database_url_, "workers-" + std::to_string(::getpid()) + ":"),
+        (logs_ / "serve.log").string());
     ASSERT_TRUE(wait_until_ready(port_, 120s, *service_)) << service_->output();
   }
   void TearDown() override {
