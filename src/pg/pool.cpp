@@ -48,6 +48,10 @@ Pool::~Pool() {
   core_->shutdown();
 }
 
+void Pool::retarget(std::string conninfo) {
+  core_->retarget(std::move(conninfo));
+}
+
 const PoolOptions& Pool::options() const {
   return core_->options();
 }
