@@ -241,6 +241,7 @@ void PoolCore::retarget(std::string conninfo) {
   }
   refill_backoff.reset();
   next_refill_at = Clock::time_point{};
+  if (options_.breaker) options_.breaker->reset();  // the old host's failures, not the new one's
   if (!closing) start_opens(accounting.plan_opens());
 }
 
