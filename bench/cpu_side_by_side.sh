@@ -7,7 +7,13 @@
 # spends per request moves far less, and both sides see the same database and machine state.
 #   usage: bench/cpu_side_by_side.sh [--a-bin BIN] [--a-args "FLAGS"] [--a-name a]
 #          [--b-bin BIN] [--b-args "FLAGS"] [--b-name b] [--duration 5s] [--rounds 6]
-#          [--connections 32] [--cases "feedback_rate backfill_status"]
+#          [--connections 32] [--cases "feedback_rate backfill_status"] [--together]
+#   --together: in each round both sides are driven at the same time (a wrk each, --connections
+#   each), so both see the same moments of the machine's load; without it they take turns.
+#   --delay-ms N: each connection waits N ms after each answer (wrk's delay()), so both sides get
+#   about the same request rate below what the machine can do: the CPU a request costs depends on
+#   the rate (requests per wake-up, batch sizes), so sides driven at different rates by the
+#   neighbours' load would differ for that alone.
 #   (bins default to build/release/utxoiq-store; A starts the embedded servers, B uses them)
 # Prints every run, then per case and side the CPU per request over all its runs (total CPU over
 # total requests) and the median of its runs, and B/A - 1, also paired by round with its
@@ -16,7 +22,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 duration=5s rounds=6 connections=32 cases="feedback_rate backfill_status"
 a_bin=$root/build/release/utxoiq-store b_bin=$root/build/release/utxoiq-store
-a_args="" b_args="" a_name=a b_name=b
+a_args="" b_args="" a_name=a b_name=b together=0 delay_ms=0
 while [ $# -gt 0 ]; do
   case $1 in
     --a-bin) a_bin=$2; shift 2 ;;
@@ -24,6 +30,8 @@ while [ $# -gt 0 ]; do
     --a-args) a_args=$2; shift 2 ;;
     --b-args) b_args=$2; shift 2 ;;
     --a-name) a_name=$2; shift 2 ;;
+    --together) together=1; shift ;;
+    --delay-ms) delay_ms=$2; shift 2 ;;
     --b-name) b_name=$2; shift 2 ;;
     --duration) duration=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
@@ -77,24 +85,40 @@ for c in $cases; do
   for round in $(seq 1 "$rounds"); do
     order="a b"
     [ $((round % 2)) -eq 0 ] && order="b a"
+    [ "$together" = 1 ] && order="together"
     for side in $order; do
-      run=$((run + 1))
-      script="$work/run_$run.lua"
-      # A seed per run: the write case draws its user ids from math.random, which wrk does not
-      # seed, so every run would otherwise rewrite the rows of the first.
-      echo "math.randomseed($run * 7919 + $$)" >"$script"
-      [ -n "${lua:-}" ] && cat "$root/bench/$(basename "$lua" .lua).lua" >>"$script"
-      cat "$counter" >>"$script"
-      if [ "$side" = a ]; then p=$a_pid b=$a_base; else p=$b_pid b=$b_base; fi
-      before=$(cpu_ticks "$p")
-      line=$(wrk -t 1 -c "$connections" -d "$duration" -s "$script" "$b$path" | grep '^COUNT')
-      after=$(cpu_ticks "$p")
-      read -r _ n rps errors <<<"$line"
-      echo "$c $round $side $n $((after - before)) $rps $errors" >>"$results"
-      name=$a_name; [ "$side" = b ] && name=$b_name
-      awk -v c="$c" -v r="$round" -v s="$name" -v n="$n" -v t=$((after - before)) -v hz="$ticks" \
-        -v rps="$rps" -v e="$errors" \
-        'BEGIN { printf "%-16s round %2d %-6s %8s req/s %9.2f cpu_us/req  errors %s\n", c, r, s, rps, t / hz * 1e6 / n, e }'
+      sides=$side
+      [ "$side" = together ] && sides="a b"
+      declare -A before=() outs=() wrk_pids=()
+      for s in $sides; do
+        run=$((run + 1))
+        script="$work/run_$run.lua"
+        # A seed per run: the write case draws its user ids from math.random, which wrk does not
+        # seed, so every run would otherwise rewrite the rows of the first.
+        echo "math.randomseed($run * 7919 + $$)" >"$script"
+        [ -n "${lua:-}" ] && cat "$root/bench/$(basename "$lua" .lua).lua" >>"$script"
+        cat "$counter" >>"$script"
+        [ "$delay_ms" != 0 ] && echo "function delay() return $delay_ms end" >>"$script"
+        if [ "$s" = a ]; then p=$a_pid b=$a_base; else p=$b_pid b=$b_base; fi
+        before[$s]=$(cpu_ticks "$p")
+        outs[$s]="$work/wrk_$run.out"
+        wrk -t 1 -c "$connections" -d "$duration" -s "$script" "$b$path" >"${outs[$s]}" &
+        wrk_pids[$s]=$!
+      done
+      for s in $sides; do
+        wait "${wrk_pids[$s]}"
+        if [ "$s" = a ]; then p=$a_pid; else p=$b_pid; fi
+        # Together: both wrk end within a few ms of each other; each side's CPU is read when its
+        # own wrk has ended.
+        after=$(cpu_ticks "$p")
+        read -r _ n rps errors <<<"$(grep '^COUNT' "${outs[$s]}")"
+        ticks_used=$((after - ${before[$s]}))
+        echo "$c $round $s $n $ticks_used $rps $errors" >>"$results"
+        name=$a_name; [ "$s" = b ] && name=$b_name
+        awk -v c="$c" -v r="$round" -v s="$name" -v n="$n" -v t="$ticks_used" -v hz="$ticks" \
+          -v rps="$rps" -v e="$errors" \
+          'BEGIN { printf "%-16s round %2d %-6s %8s req/s %9.2f cpu_us/req  errors %s\n", c, r, s, rps, t / hz * 1e6 / n, e }'
+      done
     done
   done
 done
