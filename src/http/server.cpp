@@ -35,6 +35,7 @@
 #include "http/access_log.hpp"
 #include "http/error_response.hpp"
 #include "http/http_metrics.hpp"
+#include "http/internal/scoped_executor.hpp"
 #include "http/json_body_scan.hpp"
 #include "http/problem.hpp"
 #include "http/request_id.hpp"
@@ -274,7 +275,12 @@ asio::awaitable<void> Server::Impl::accept_loop() {
     }
     ++accepted;
     socket.set_option(tcp::no_delay(true), ignored);
-    asio::co_spawn(io, session(std::move(socket)), asio::detached);
+    // The connection's code runs with the connection's request context installed, inactive
+    // until the request scope middleware marks it active for a request (request_scope.hpp).
+    auto context = std::make_shared<obs::RequestContext>();
+    context->active = false;
+    asio::co_spawn(ScopedExecutor<IoExecutor>(io.get_executor(), std::move(context)),
+                   session(std::move(socket)), asio::detached);
   }
 }
 

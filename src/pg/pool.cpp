@@ -56,6 +56,10 @@ const PoolOptions& Pool::options() const {
   return core_->options();
 }
 
+boost::asio::any_io_executor Pool::executor() const {
+  return core_->get_executor();
+}
+
 PoolStats Pool::stats() const {
   return core_->stats();
 }

@@ -132,6 +132,8 @@ class Pool {
   // stats() for collectors that may outlive the pool: nullopt once the pool (and every lease of
   // it) is gone, instead of reading freed memory.
   std::function<std::optional<PoolStats>()> stats_reader() const;
+  // The executor the pool and its connections run on.
+  boost::asio::any_io_executor executor() const;
   const PoolOptions& options() const;
 
   // Graceful shutdown: refuses new acquires, fails waiters, closes idle connections, and waits up

@@ -45,6 +45,7 @@ class PoolCore : public std::enable_shared_from_this<PoolCore> {
   PoolCore(boost::asio::any_io_executor executor, PoolOptions options);
 
   const PoolOptions& options() const { return options_; }
+  const boost::asio::any_io_executor& get_executor() const { return executor; }
 
   // Pool::start(): opens min_size connections, each with its retries; ConnectionError when one
   // cannot be opened.
