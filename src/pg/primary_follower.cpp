@@ -69,6 +69,7 @@ void follow(State& state, std::size_t chosen, const std::vector<HostFacts>& fact
 // One look at the hosts; true when the host written to is a healthy primary afterwards.
 Task<bool> look_once(State& state) {
   const auto facts = co_await probe_all(state);
+  if (state.stopped) co_return false;  // the pool may be closing: never retarget it now
   const HostFacts& current = facts[state.current];
   if (!state.cluster_identifier && healthy_primary(current, state)) {
     state.cluster_identifier = current.system_identifier;  // the cluster of the configured primary
