@@ -150,6 +150,10 @@ void add_replica_metrics(obs::Registry& registry, std::weak_ptr<pg::ReplicaSet> 
       out.counter("utxoiq_db_reads_total", "Reads routed, by host and reason",
                   static_cast<double>(s.reads_total), {{"host", s.host}, {"reason", "replica"}});
     }
+    out.gauge("utxoiq_db_ryw_tokens_complete",
+              "1 while every instance's read-your-writes tokens are known here (else blind mode: "
+              "replicas serve only while under 1 s behind)",
+              set->tokens_complete() ? 1 : 0);
     const auto counts = set->route_counts();
     const auto primary = [&](const char* reason, std::uint64_t value) {
       out.counter("utxoiq_db_reads_total", "Reads routed, by host and reason",

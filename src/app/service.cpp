@@ -53,6 +53,7 @@
 #include "app/pool_metrics.hpp"
 #include "app/replica_wiring.hpp"
 #include "app/retention_service.hpp"
+#include "app/ryw_token_feed.hpp"
 #include "app/self_metrics.hpp"
 #include "app/worker_info_metric.hpp"
 #include "app/worker_metrics_exchange.hpp"
@@ -246,6 +247,9 @@ struct Service::Impl {
   // The named caches of seed 002 over Redis (state "disabled" without a URL), used by the cached
   // readers below (see cache/cache_set.hpp).
   cache::CacheSet caches;
+  // Read-your-writes tokens of every instance, over Redis (null without replicas or Redis).
+  std::unique_ptr<RywTokenFeed> ryw_tokens =
+      make_ryw_token_feed(io, replicas.get(), caches, redis_url, config.redis_key_prefix);
   // Shares the caches' Redis connection; the in-process limits while Redis is unavailable.
   cache::DistributedRateLimiter limiter;
   // The cached reads in front of the repositories; the repositories' write listeners (set in the
@@ -422,6 +426,10 @@ struct Service::Impl {
     // Never fails for an unreachable Redis: the cache and the limiter work without it.
     co_await caches.start();
     caches.add_metrics(obs::default_registry());
+    if (ryw_tokens) {
+      co_await ryw_tokens->start();
+      ryw_tokens->add_metrics(obs::default_registry());
+    }
     co_await start_authentication();
     co_await metric_maintenance.start();  // partitions exist before the first write
     retention.start();
@@ -478,6 +486,7 @@ struct Service::Impl {
     co_await metric_maintenance.stop();
     scheduler.stop();  // waits for a job in progress (jobs poll stop_requested())
     health.stop();
+    if (ryw_tokens) ryw_tokens->stop();
     caches.stop();
     if (primary_follower) primary_follower->stop();
     if (replicas) co_await replicas->stop();

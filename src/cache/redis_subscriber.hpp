@@ -1,13 +1,14 @@
 #pragma once
 // The pub/sub side of Redis: a connection of its own (a subscribed connection can run no other
 // commands) that SUBSCRIBEs to one channel on every (re)connect and hands each message to a
-// handler. Used by the cache's invalidation bus (cache_set.hpp).
+// handler. Used by the cache's invalidation bus (cache_set.hpp) and, on a connection and channel
+// of its own, by the read-your-writes token feed (app/ryw_token_feed.hpp).
 //
 // "Hearing" is what the cache's consistency rule depends on: true from the moment the SUBSCRIBE
 // is confirmed until the connection is known to be gone. Known quickly: a closed socket is seen at
 // once, and a server (or network) gone silent by a heartbeat, a PING every heartbeat_interval; no
 // byte for heartbeat_timeout closes the connection. While not hearing, the instance may miss
-// invalidations, and the cache acts accordingly.
+// invalidations (or tokens), and its user acts accordingly.
 #include <chrono>
 #include <functional>
 #include <memory>

@@ -7,11 +7,17 @@
 //    a key's last write does not serve that key's reads (api.md "Precise rules");
 //  - no usable replica: the primary ("primary-fallback", or "read-your-writes" when some replica
 //    was left out only because it has not replayed the key's token yet).
-// While Redis is down this instance cannot see the tokens other instances write there, so it
-// cannot know whether a key wrote elsewhere within the last second. api.md lets another instance
-// see a write up to 1 s late, so a replica then serves only when it is at most 1 s stale: its lag
-// at the last poll plus the age of that poll under `blind_max_staleness_s` (1 s); keys with a local
-// token must also satisfy it. Pure: the views come from the health monitor and the pools.
+// Tokens come from this instance's writes and, through a Redis pub/sub feed, from every other
+// instance's (app/ryw_token_feed.hpp). `tokens_complete` says whether that feed can be relied on:
+// heard without a break for max_lag + 2 lag polls (pg/token_feed_completeness.hpp). While it
+// cannot -- Redis down or unreachable, the subscription lost, the instance just started, or no
+// Redis at all -- this instance cannot know whether a key wrote elsewhere recently ("blind
+// mode"). api.md lets another instance see a write up to 1 s late, so a replica then serves only
+// when it is at most 1 s stale: its lag at the last poll plus the age of that poll under
+// `blind_max_staleness_s` (1 s); keys with a local token must also satisfy it. So in blind mode a
+// key still reads its own writes made on this instance at once, and its writes made on another
+// instance within 1 s; reads leave the primary only while replicas are under 1 s behind.
+// Pure: the views come from the health monitor and the pools.
 #include <cstddef>
 #include <optional>
 #include <span>
@@ -36,12 +42,12 @@ struct StatementRequest {
   bool write = false;     // the statement's declared access is write
   bool critical = false;  // a read that must see the primary (admin routes, reads deciding writes)
   std::optional<Lsn> key_token;  // the reading key's last commit LSN, when one is known
-  bool tokens_complete = true;   // false while Redis is down: other instances' tokens unknown
+  bool tokens_complete = true;   // false in blind mode: other instances' tokens may be unknown
 };
 
 struct RouterLimits {
   double max_lag_s = 5.0;              // --replica-max-lag
-  double blind_max_staleness_s = 1.0;  // while tokens are incomplete (Redis down)
+  double blind_max_staleness_s = 1.0;  // while tokens are incomplete (blind mode)
   WeightPolicy weights;
 };
 

@@ -4,6 +4,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <cassert>
+#include <stdexcept>
 
 #include "obs/logging.hpp"
 #include "obs/request_context.hpp"
@@ -192,21 +193,22 @@ Task<void> ReplicaSet::record_write(const std::string& key) {
     const Result now =
         co_await state->primary.execute_here("SELECT pg_current_wal_insert_lsn()::text AS lsn");
     const auto lsn = parse_lsn(now.text(0, "lsn"));
-    state->tokens[key] = lsn.value_or(Lsn{~std::uint64_t{0}});
+    if (!lsn) throw std::runtime_error("unreadable WAL position");
+    state->tokens.record(key, *lsn);
+    if (state->publish) co_await state->publish(key, *lsn);  // never throws
   } catch (const std::exception& e) {
-    state->tokens[key] = Lsn{~std::uint64_t{0}};  // no replica has it: the primary serves
+    state->tokens.record_unknown(key);  // no replica has it: the primary serves
     obs::log_warn("read-your-writes token not recorded", {{"error", e.what()}});
   }
 }
 
 StatementRequest ReplicaSet::current_request() const {
   StatementRequest request;
-  request.tokens_complete = false;  // in process only (see the header)
+  request.tokens_complete = tokens_complete();
   const auto* context = obs::current_request();
   if (!context) return request;
   request.critical = context->critical_reads;
-  const auto token = state_->tokens.find(context->routing_key);
-  if (token != state_->tokens.end()) request.key_token = token->second;
+  request.key_token = state_->tokens.token(context->routing_key);
   return request;
 }
 

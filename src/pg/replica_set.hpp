@@ -86,13 +86,28 @@ class ReplicaSet {
   // before its record is written, so only the insert position is sure to be past it (a position
   // read inside the transaction would be before the commit record: too early). Read after the
   // commit from any session, since the position only grows. On failure the key reads from the
-  // primary until its next recorded write.
+  // primary until its next recorded write. The token is then handed to the publisher (below) and
+  // that is awaited too, so it is on its way to every instance before the write's answer leaves.
   Task<void> record_write(const std::string& key);
-  // The routing request of the statement running now: from obs::current_request() (key, critical)
-  // and the key's token. Tokens are kept in this process only: other instances' writes are
-  // unknown here, so replicas serve only while at most 1 s stale (api.md lets another instance
-  // see a write 1 s late; see host_router.hpp).
+  // The routing request of the statement running now: from obs::current_request() (key, critical),
+  // the key's token and tokens_complete().
   StatementRequest current_request() const;
+
+  // Tokens shared between instances (app/ryw_token_feed.hpp carries them over Redis pub/sub;
+  // pg/ knows nothing of Redis). Without a feed, or while it is not complete, other instances'
+  // writes may be unknown here, so the router uses blind mode: replicas serve only while at most
+  // 1 s stale (api.md lets another instance see a write 1 s late; see host_router.hpp).
+  //  - the publisher gets every token recorded here; it must not throw (a token it fails to
+  //    deliver is lost to the other instances, see app/ryw_token_feed.hpp);
+  //  - learn_token: a token another instance recorded, merged as the maximum per key
+  //    (pg/ryw_tokens.hpp);
+  //  - token_feed_hearing: the feed's subscription confirmed (true) or lost (false). Tokens are
+  //    complete after max_lag + 2 lag polls of unbroken hearing (pg/token_feed_completeness.hpp).
+  using TokenPublisher = std::function<Task<void>(std::string key, Lsn lsn)>;
+  void set_token_publisher(TokenPublisher publish);
+  void learn_token(const std::string& key, Lsn lsn);
+  void token_feed_hearing(bool hearing);
+  bool tokens_complete() const;
 
   std::vector<ReplicaStatus> status() const;
   RouteCounts route_counts() const;

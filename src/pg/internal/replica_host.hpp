@@ -13,6 +13,8 @@
 #include "pg/host_health.hpp"
 #include "pg/replica_lag.hpp"
 #include "pg/replica_set.hpp"
+#include "pg/ryw_tokens.hpp"
+#include "pg/token_feed_completeness.hpp"
 
 namespace utxoiq::pg {
 
@@ -38,7 +40,11 @@ struct ReplicaHost {
 
 struct ReplicaSet::State {
   State(boost::asio::any_io_executor ex, Pool& p, ReplicaSetOptions o)
-      : executor(ex), primary(p), options(std::move(o)) {}
+      : executor(ex),
+        primary(p),
+        options(std::move(o)),
+        token_feed(TokenFeedCompleteness::required_for(options.limits.max_lag_s,
+                                                       options.lag_poll_interval)) {}
 
   boost::asio::any_io_executor executor;
   Pool& primary;
@@ -46,7 +52,9 @@ struct ReplicaSet::State {
   std::vector<std::unique_ptr<ReplicaHost>> hosts;
   std::optional<std::string> primary_system_id;  // read once from the primary
   RouteCounts counts;
-  std::unordered_map<std::string, Lsn> tokens;  // key id -> last commit's WAL position
+  RywTokens tokens;                    // key id -> last commit's WAL position
+  TokenFeedCompleteness token_feed;    // whether other instances' tokens are all known
+  ReplicaSet::TokenPublisher publish;  // hands a recorded token to the other instances
   std::mt19937_64 rng{std::random_device{}()};
   bool stopped = false;
 
