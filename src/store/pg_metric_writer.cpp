@@ -143,10 +143,23 @@ std::span<const pg::TaggedSql> metric_write_statements() {
 }
 
 PgMetricWriter::PgMetricWriter(pg::Pool& pool, const PartitionCoverage& coverage)
-    : pool_(pool), coverage_(coverage) {}
+    : pool_(pool),
+      coverage_(coverage),
+      points_(pool.executor(), [this](std::span<const domain::MetricRecord> points) {
+        // The claim by reference into a lazy coroutine: an object that outlives it, not a
+        // temporary.
+        static const std::optional<IdempotencyClaim> no_claim;
+        return write_together(points, no_claim);
+      }) {}
 
 Task<WriteOutcome> PgMetricWriter::insert(std::span<const domain::MetricRecord> records,
                                           const std::optional<IdempotencyClaim>& claim) {
+  if (records.size() == 1 && !claim) co_return co_await points_.write(records.front());
+  co_return co_await write_together(records, claim);
+}
+
+Task<WriteOutcome> PgMetricWriter::write_together(std::span<const domain::MetricRecord> records,
+                                                  const std::optional<IdempotencyClaim>& claim) {
   WriteOutcome outcome;
   if (records.empty()) co_return outcome;
   const auto rollups = compute_hourly_rollups(records);

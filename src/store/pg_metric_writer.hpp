@@ -6,6 +6,10 @@
 //   [rollups, series, COMMIT]   one round trip: the hourly rollups and the series catalogue
 //                               upserted from arrays computed in C++ (metric_rollups.hpp)
 //
+// A single point without an Idempotency-Key waits for the points that arrive with it and is
+// written with them in one transaction (metric_point_batcher.hpp): PostgreSQL's cost per
+// transaction, not per point, limited single-point writes.
+//
 // The shared rollup/series rows are upserted last, right before COMMIT, so concurrent writers
 // of the same series hold their locks for one round trip only. Points for a time no partition
 // covers are still stored (DEFAULT partition), and reported: a warning line and the counter
@@ -14,6 +18,7 @@
 // partition made meanwhile elsewhere (CLI, another instance) causes no false report.
 #include <vector>
 
+#include "store/metric_point_batcher.hpp"
 #include "store/metric_store.hpp"
 #include "store/partition_coverage.hpp"
 
@@ -33,12 +38,16 @@ class PgMetricWriter final : public MetricWriter {
   void add_write_listener(MetricWriteListener listener) { listeners_.add(std::move(listener)); }
 
  private:
+  // One transaction: the claim (if any), the points, the rollups and series, COMMIT.
+  Task<WriteOutcome> write_together(std::span<const domain::MetricRecord> records,
+                                    const std::optional<IdempotencyClaim>& claim);
   // Counters and the DEFAULT-partition report of a committed write.
   void after_commit(std::span<const domain::MetricRecord> records, std::int64_t in_default);
 
   pg::Pool& pool_;
   const PartitionCoverage& coverage_;
   WriteListeners<std::vector<SeriesWrite>> listeners_{"metrics"};
+  MetricPointBatcher points_;
 };
 
 }  // namespace utxoiq::store

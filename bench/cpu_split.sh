@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Where the CPU of a request goes across the processes that serve it: the service, its embedded
+# PostgreSQL (every backend) and its Redis, each as CPU µs per request over one wrk run of a case.
+# The service's own CPU (bench/cpu_per_request.sh) misses what a cache miss or a write costs the
+# database and Redis on the same cores; this shows it. Processes are the service's descendants,
+# so other work on the machine is not counted (wrk's own CPU is not either).
+#   usage: [UTXOIQ_BIN=...] bench/cpu_split.sh [--duration 20s] [--connections 32]
+#          [--cases "healthz feedback_zipf"]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+duration=20s connections=32 cases="healthz feedback_zipf"
+while [ $# -gt 0 ]; do
+  case $1 in
+    --duration) duration=$2; shift 2 ;;
+    --connections) connections=$2; shift 2 ;;
+    --cases) cases=$2; shift 2 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+source "$root/bench/service.sh"
+source "$root/bench/cases.sh"
+descendants() {
+  local all=$1 kid
+  for kid in $(pgrep -P "$1" || true); do all="$all $(descendants "$kid")"; done
+  echo "$all"
+}
+# "command ticks" for each process of the service's tree, summed by command name.
+snapshot() {
+  local p
+  for p in $(descendants "$pid"); do
+    awk '{ gsub(/[()]/, "", $2); print $2, $14 + $15 }' "/proc/$p/stat" 2>/dev/null || true
+  done | awk '{ t[$1] += $2 } END { for (k in t) print k, t[k] }' | sort
+}
+printf '%-16s %10s %14s %14s %14s\n' case requests/s service_us/req postgres_us/req redis_us/req
+for c in $cases; do
+  unset lua
+  "case_$c" "$base" "$work"
+  script=${lua:-$root/bench/report.lua}
+  snapshot >"$work/before"
+  out=$(wrk -t 1 -c "$connections" -d "$duration" -s "$script" "$base$path")
+  snapshot >"$work/after"
+  n=$(echo "$out" | awk '/requests in/ { print $1 }')
+  rps=$(echo "$out" | awk '/Requests\/sec/ { printf "%.0f", $2 }')
+  per() {
+    join -a 2 -e 0 -o 2.1,1.2,2.2 "$work/before" "$work/after" |
+      awk -v n="$n" -v hz="$(getconf CLK_TCK)" -v name="$1" \
+        '$1 ~ name { t += $3 - $2 } END { printf "%.2f", t / hz * 1e6 / n }'
+  }
+  printf '%-16s %10s %14s %14s %14s\n' "$c" "$rps" "$(per utxoiq)" "$(per postgres)" "$(per redis)"
+  if declare -f "after_$c" >/dev/null; then "after_$c" "$base"; fi
+done
