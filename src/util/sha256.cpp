@@ -68,9 +68,17 @@ std::string Sha256::finish_hex() {
 }
 
 std::string sha256_hex(std::string_view bytes) {
-  Sha256 hash;
-  hash.update(bytes);
-  return hash.finish_hex();
+  // One context per thread, reused: a new one cost three allocations inside OpenSSL per call
+  // (context, provider state), once per authenticated request (bench/profile.sh --mallocs).
+  // finish_hex() leaves it initialized for the next digest.
+  thread_local Sha256 hash;
+  try {
+    hash.update(bytes);
+    return hash.finish_hex();
+  } catch (...) {
+    hash = Sha256();  // never leave half a digest for the next call
+    throw;
+  }
 }
 
 }  // namespace utxoiq

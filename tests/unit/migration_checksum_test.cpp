@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <thread>
+
 #include "util/sha256.hpp"
 
 namespace utxoiq::ops {
@@ -21,6 +24,18 @@ TEST(Sha256, MatchesPublishedTestVectors) {
   EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   EXPECT_EQ(sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
             "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+}
+
+TEST(Sha256, TheOneShotFormGivesTheSameDigestEveryCallAndOnEveryThread) {
+  // sha256_hex reuses one context per thread: no call may see a previous one's data.
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(sha256_hex("abc"),
+              "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    EXPECT_EQ(sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  }
+  std::string on_other_thread;
+  std::thread([&] { on_other_thread = sha256_hex("abc"); }).join();
+  EXPECT_EQ(on_other_thread, sha256_hex("abc"));
 }
 
 TEST(Sha256, IncrementalEqualsOneShotAndResetsAfterFinish) {
