@@ -11,6 +11,8 @@ bench_post() {
     -H 'Content-Type: application/json' "$1" -d "$2"
 }
 case_feedback_rate() { path=/api/v1/feedback/rate; bench_script feedback_rate "$2"; }
+# Metrics (issue 15): single points, one per request.
+case_metric_point() { path=/api/v1/monitoring/metrics; bench_script metric_point "$2"; }
 case_feedback_stats() {
   local i
   for i in $(seq 0 49); do

@@ -1,7 +1,11 @@
 // Micro benchmarks of query insight (issue 11), the per-statement and per-request costs it adds:
 //  - QueryInsight::observe of a hot statement (fingerprint cached): stats, sketch, histogram;
 //  - a request's rest run directly, and through run_in_request_scope (the co_spawn on the
-//    wrapping executor the request scope middleware adds to every request), on an io_context.
+//    wrapping executor the request scope middleware used to add to every request), on an
+//    io_context;
+//  - the request scope middleware itself, on a connection whose context is installed (what the
+//    server does now: the middleware only fills the connection's context in) and without one
+//    (its fallback: run_in_request_scope).
 //   build/release/bench/insight_bench --benchmark_min_time=1
 #include <benchmark/benchmark.h>
 
@@ -10,6 +14,7 @@
 #include <boost/asio/io_context.hpp>
 #include <memory>
 
+#include "http/request.hpp"
 #include "http/request_scope.hpp"
 #include "http/response.hpp"
 #include "obs/logging.hpp"
@@ -82,5 +87,43 @@ void BM_RequestInScope(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * 1000);
 }
 BENCHMARK(BM_RequestInScope);
+
+Task<void> through_middleware(int n) {
+  const http::Middleware middleware = http::request_scope_middleware(nullptr);
+  const http::Next next = [](http::Request&) { return answer(); };
+  http::Request request;
+  request.request_id = "0123456789abcdef0123456789abcdef";
+  request.route_name = "feedback_stats";
+  for (int i = 0; i < n; ++i) {
+    auto run = middleware(request, next);
+    auto response = co_await std::move(run);
+    benchmark::DoNotOptimize(response);
+  }
+}
+
+void run_through_middleware(benchmark::State& state, obs::RequestContext* connection) {
+  asio::io_context io;
+  // Installed around the whole run, as the server's connection executor does around each
+  // resumption of the connection's code.
+  obs::RequestContextScope scope(connection);
+  for (auto _ : state) {
+    asio::co_spawn(io, through_middleware(1000), asio::detached);
+    io.run();
+    io.restart();
+  }
+  state.SetItemsProcessed(state.iterations() * 1000);
+}
+
+void BM_MiddlewareOnConnection(benchmark::State& state) {
+  obs::RequestContext connection;
+  connection.active = false;
+  run_through_middleware(state, &connection);
+}
+BENCHMARK(BM_MiddlewareOnConnection);
+
+void BM_MiddlewareWithoutConnection(benchmark::State& state) {
+  run_through_middleware(state, nullptr);
+}
+BENCHMARK(BM_MiddlewareWithoutConnection);
 
 }  // namespace

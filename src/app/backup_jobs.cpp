@@ -51,9 +51,16 @@ struct BackupJobs::Impl {
           "utxoiq-store backup " + stage + " failed: " + message, stage);
   }
 
+  // The settings for an operation beginning now (the primary's URL read once, here).
+  ops::BackupSettings settings() const {
+    ops::BackupSettings current = options.settings;
+    if (options.database_url) current.database_url = options.database_url->get();
+    return current;
+  }
+
   ops::BackupRunResult run() {
     try {
-      auto result = ops::run_backup(options.settings);
+      auto result = ops::run_backup(settings());
       BackupMetrics::get().backup_succeeded(result.record.finished_at.value_or(now_utc()));
       obs::log_info("backup taken", {{"id", result.record.id},
                                      {"bytes", result.record.bytes.value_or(0)},
@@ -74,7 +81,7 @@ struct BackupJobs::Impl {
   ops::VerifyResult verify(const std::optional<std::string>& id) {
     ops::VerifyResult result;
     try {
-      result = ops::verify_backup(options.settings, id);
+      result = ops::verify_backup(settings(), id);
     } catch (const ops::BackupBusy&) {
       throw;
     } catch (const ops::BackupNotFound&) {
@@ -96,7 +103,7 @@ struct BackupJobs::Impl {
   }
 
   void load_metrics() {
-    for (const auto& record : ops::list_backups(options.settings, true)) {
+    for (const auto& record : ops::list_backups(settings(), true)) {
       if (record.status == "succeeded" && record.finished_at) {
         BackupMetrics::get().backup_succeeded(*record.finished_at);
       }
@@ -155,7 +162,7 @@ Task<ops::VerifyResult> BackupJobs::verify(std::optional<std::string> id) {
 Task<std::vector<ops::BackupRecord>> BackupJobs::list() {
   Impl& impl = *impl_;
   auto job = [&impl]() -> Task<std::vector<ops::BackupRecord>> {
-    co_return ops::list_backups(impl.options.settings);
+    co_return ops::list_backups(impl.settings());
   };
   co_return co_await asio::co_spawn(impl.reads, std::move(job), asio::use_awaitable);
 }

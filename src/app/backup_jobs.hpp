@@ -13,6 +13,7 @@
 #include "app/alert_webhook.hpp"
 #include "ops/backup_engine.hpp"
 #include "ops/backup_restore.hpp"
+#include "util/live_url.hpp"
 #include "util/task.hpp"
 
 namespace boost::asio {
@@ -23,6 +24,9 @@ namespace utxoiq::app {
 
 struct BackupJobsOptions {
   ops::BackupSettings settings;
+  // The primary's URL when each operation begins; settings.database_url is ignored when set
+  // (after a failover backups follow the primary, util/live_url.hpp).
+  std::optional<util::LiveUrl> database_url;
   std::function<void(Alert)> alert;  // empty: no webhook
 };
 

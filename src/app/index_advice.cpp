@@ -22,12 +22,12 @@ std::vector<ops::AdvisedStatement> advised_statements(const pg::QueryInsight& in
 }
 
 struct IndexAdvisorRunner::Impl {
-  std::string url;
+  util::LiveUrl url;
   const pg::QueryInsight& insight;
   boost::asio::thread_pool worker{1};
 };
 
-IndexAdvisorRunner::IndexAdvisorRunner(std::string database_url, const pg::QueryInsight& insight)
+IndexAdvisorRunner::IndexAdvisorRunner(util::LiveUrl database_url, const pg::QueryInsight& insight)
     : impl_(std::make_unique<Impl>(std::move(database_url), insight)) {}
 
 IndexAdvisorRunner::~IndexAdvisorRunner() {
@@ -37,7 +37,8 @@ IndexAdvisorRunner::~IndexAdvisorRunner() {
 Task<ops::IndexAdvice> IndexAdvisorRunner::advise() {
   auto statements = advised_statements(impl_->insight);  // on the loop: QueryInsight lives there
   // A named local, not a temporary of the co_await expression (see metrics_maintenance.cpp).
-  auto work = [url = impl_->url, statements = std::move(statements)]() -> Task<ops::IndexAdvice> {
+  auto work = [url = impl_->url.get(),
+               statements = std::move(statements)]() -> Task<ops::IndexAdvice> {
     pg::BlockingConnection connection(url);
     co_return ops::advise_indexes(connection, statements);
   };

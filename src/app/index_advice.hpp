@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "ops/index_advisor.hpp"
+#include "util/live_url.hpp"
 #include "util/task.hpp"
 
 namespace utxoiq::pg {
@@ -20,7 +21,7 @@ std::vector<ops::AdvisedStatement> advised_statements(const pg::QueryInsight& in
 
 class IndexAdvisorRunner {
  public:
-  IndexAdvisorRunner(std::string database_url, const pg::QueryInsight& insight);
+  IndexAdvisorRunner(util::LiveUrl database_url, const pg::QueryInsight& insight);
   ~IndexAdvisorRunner();
   Task<ops::IndexAdvice> advise();
 

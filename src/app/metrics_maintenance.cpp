@@ -57,7 +57,7 @@ struct MetricsMaintenance::Impl {
   bool loop_running = false;
 
   Task<void> maintain_partitions() {
-    const auto url = options.database_url;
+    const auto url = options.database_url.get();
     const auto partition_options = options.partitions;
     // Runs on the worker thread; the awaiting coroutine resumes on the io thread. The lambda is
     // a named local, not a temporary of the co_await expression: GCC 12 destroys such temporaries

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "ops/partitions.hpp"
+#include "util/live_url.hpp"
 #include "util/task.hpp"
 
 namespace boost::asio {
@@ -27,7 +28,7 @@ class PartitionCoverage;
 namespace utxoiq::app {
 
 struct MetricsMaintenanceOptions {
-  std::string database_url;  // for the blocking connection of the partition work
+  util::LiveUrl database_url;  // for the blocking connection of the partition work
   std::chrono::milliseconds interval = std::chrono::hours{1};
   ops::PartitionMaintenanceOptions partitions;
 };

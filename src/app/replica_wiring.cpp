@@ -58,6 +58,44 @@ std::shared_ptr<pg::ReplicaSet> make_replica_set(boost::asio::any_io_executor ex
   return std::make_shared<pg::ReplicaSet>(executor, primary, std::move(options));
 }
 
+std::shared_ptr<pg::PrimaryFollower> make_primary_follower(
+    boost::asio::any_io_executor executor, pg::Pool& primary, const std::string& primary_url,
+    const ReplicaSettings& settings, std::function<void(Alert)> alert,
+    std::function<void(const std::string& url)> on_follow) {
+  if (settings.urls.empty()) return nullptr;
+  pg::PrimaryFollowerOptions options;
+  options.check_interval =
+      std::chrono::milliseconds(static_cast<long long>(settings.health_interval_s * 1000));
+  options.hosts.push_back(primary_url);
+  options.names.push_back(host_label_of(primary_url));
+  for (const auto& url : settings.urls) {
+    options.hosts.push_back(url);
+    options.names.push_back(host_label_of(url));
+  }
+  options.on_follow = [alert = std::move(alert),
+                       on_follow = std::move(on_follow)](const pg::FollowEvent& event) {
+    if (on_follow) on_follow(event.to_conninfo);
+    if (!alert) return;
+    alert(Alert{.name = "UtxoiqPrimaryFollowed",
+                .severity = "warning",
+                .summary = "the service now writes to " + event.to + " (was " + event.from +
+                           "): " + event.why,
+                .labels = {{"from", event.from}, {"to", event.to}}});
+  };
+  return std::make_shared<pg::PrimaryFollower>(executor, primary, std::move(options));
+}
+
+void add_failover_metrics(obs::Registry& registry, std::weak_ptr<pg::PrimaryFollower> follower) {
+  registry.add_collector([follower](obs::Exposition& out) {
+    const auto live = follower.lock();
+    if (!live) return;
+    out.counter("utxoiq_db_failovers_total", "Times the service followed a new primary",
+                static_cast<double>(live->failovers()));
+    out.gauge("utxoiq_db_primary_info", "The host written to (value 1)", 1,
+              {{"host", live->current_host()}});
+  });
+}
+
 std::vector<api::ReplicaReadiness> replica_readiness(const pg::ReplicaSet* replicas) {
   std::vector<api::ReplicaReadiness> out;
   if (!replicas) return out;

@@ -13,6 +13,7 @@
 #include "app/alert_webhook.hpp"
 #include "app/config.hpp"
 #include "pg/pool.hpp"
+#include "pg/primary_follower.hpp"
 #include "pg/replica_set.hpp"
 
 namespace utxoiq::obs {
@@ -27,6 +28,18 @@ std::shared_ptr<pg::ReplicaSet> make_replica_set(boost::asio::any_io_executor ex
                                                  pg::Pool& primary, const pg::PoolOptions& base,
                                                  const ReplicaSettings& settings,
                                                  std::function<void(Alert)> alert);
+
+// Failover: follows the primary among the configured hosts (`primary_url`, then each replica
+// URL), probing them every --health-interval (pg/primary_follower.hpp); each follow goes to
+// `alert` and to `on_follow` (the new primary's URL). Null when no replica is configured: there
+// is nothing to fail over to.
+std::shared_ptr<pg::PrimaryFollower> make_primary_follower(
+    boost::asio::any_io_executor executor, pg::Pool& primary, const std::string& primary_url,
+    const ReplicaSettings& settings, std::function<void(Alert)> alert,
+    std::function<void(const std::string& url)> on_follow);
+
+// utxoiq_db_failovers_total, utxoiq_db_primary_info{host}.
+void add_failover_metrics(obs::Registry& registry, std::weak_ptr<pg::PrimaryFollower> follower);
 
 // For /readyz: each replica's host, state and lag; empty for a null set.
 std::vector<api::ReplicaReadiness> replica_readiness(const pg::ReplicaSet* replicas);

@@ -20,7 +20,7 @@ namespace utxoiq::app {
 namespace asio = boost::asio;
 
 struct RetentionService::Impl {
-  std::string database_url;
+  util::LiveUrl database_url;
   RetentionSettings settings;
   std::filesystem::path archive_dir;
   asio::thread_pool worker{1};
@@ -33,11 +33,11 @@ struct RetentionService::Impl {
     options.dry_run = dry_run;
     options.trigger = trigger;
     options.should_stop = std::move(should_stop);
-    return ops::run_retention(database_url, sink, options);
+    return ops::run_retention(database_url.get(), sink, options);
   }
 
   boost::json::object list(int limit, std::optional<std::int64_t> before) const {
-    pg::BlockingConnection db(database_url);
+    pg::BlockingConnection db(database_url.get());
     auto page = ops::list_retention_runs(db, limit, before);
     boost::json::value next;
     if (page.next_before) next = std::to_string(*page.next_before);
@@ -45,7 +45,7 @@ struct RetentionService::Impl {
   }
 };
 
-RetentionService::RetentionService(std::string database_url, const ServeConfig& config)
+RetentionService::RetentionService(util::LiveUrl database_url, const ServeConfig& config)
     : impl_(std::make_unique<Impl>()) {
   impl_->database_url = std::move(database_url);
   impl_->settings = config.retention;
@@ -60,7 +60,7 @@ RetentionService::~RetentionService() {
 void RetentionService::start() {
   asio::post(impl_->worker, [impl = impl_.get()] {
     try {
-      pg::BlockingConnection db(impl->database_url);
+      pg::BlockingConnection db(impl->database_url.get());
       ops::prime_retention_metrics(db);
     } catch (const std::exception& e) {
       obs::log_warn("retention metrics not loaded from retention_runs", {{"error", e.what()}});

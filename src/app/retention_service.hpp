@@ -9,6 +9,7 @@
 #include "api/retention_routes.hpp"
 #include "app/config.hpp"
 #include "ops/scheduler.hpp"
+#include "util/live_url.hpp"
 
 namespace boost::asio {
 class io_context;
@@ -18,7 +19,7 @@ namespace utxoiq::app {
 
 class RetentionService {
  public:
-  RetentionService(std::string database_url, const ServeConfig& config);
+  RetentionService(util::LiveUrl database_url, const ServeConfig& config);
   ~RetentionService();  // joins the worker thread
   RetentionService(const RetentionService&) = delete;
   RetentionService& operator=(const RetentionService&) = delete;

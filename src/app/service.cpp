@@ -190,7 +190,7 @@ pg::PoolOptions observed_by(pg::PoolOptions options, pg::QueryInsight& insight, 
   return options;
 }
 
-MetricsMaintenanceOptions maintenance_options(const std::string& url) {
+MetricsMaintenanceOptions maintenance_options(const util::LiveUrl& url) {
   MetricsMaintenanceOptions options;
   options.database_url = url;
   return options;
@@ -209,7 +209,7 @@ struct Service::Impl {
         health(io.get_executor(), pool),
         caches(io, cache_options(config, redis_url)),
         limiter(caches.redis(), limiter_options(config, caches.instance_id())),
-        metric_maintenance(io, pool, metric_partitions, maintenance_options(database_url)) {
+        metric_maintenance(io, pool, metric_partitions, maintenance_options(current_database_url)) {
     feedback.add_write_listener(cached_feedback_stats.invalidator());
     backfill_jobs.add_write_listener(cached_backfill_jobs.invalidator());
     metric_writer.add_write_listener(cached_metrics.invalidator());
@@ -224,6 +224,8 @@ struct Service::Impl {
   ServeConfig config;
   std::string database_url;
   std::string redis_url;
+  // The primary's URL for the blocking work on other threads; moved by a failover.
+  util::LiveUrl current_database_url{database_url};
   asio::io_context io{1};
   // Statement statistics, slow statements, N+1 (issue 11); before the pool that reports to it.
   pg::QueryInsight insight{io.get_executor(), insight_options(config), obs::default_registry()};
@@ -235,6 +237,13 @@ struct Service::Impl {
       make_replica_set(io.get_executor(), pool, pool.options(), config.replicas, [this](Alert a) {
         if (alert_webhook) alert_webhook->send(std::move(a));
       });
+  // Failover (issue 12): null without replicas; a follow moves every database user over.
+  std::shared_ptr<pg::PrimaryFollower> primary_follower = make_primary_follower(
+      io.get_executor(), pool, database_url, config.replicas,
+      [this](Alert a) {
+        if (alert_webhook) alert_webhook->send(std::move(a));
+      },
+      [this](const std::string& url) { current_database_url.set(url); });
   store::PgBackfillJobs backfill_jobs{pool};
   store::PgFeedback feedback{pool};
   store::PgApiKeys api_keys{pool};
@@ -266,21 +275,22 @@ struct Service::Impl {
   api::CachedMetrics cached_metrics{metric_reader, caches};
   MetricsMaintenance metric_maintenance;
   // Retention (issue 13): its daily job in the scheduler, its routes on a worker thread.
-  RetentionService retention{database_url, config};
+  RetentionService retention{current_database_url, config};
   // Backups (requirement 8): the jobs on their worker thread, alerting through the webhook when
   // --alert-webhook is set (made in main(), where a bad URL becomes a usage error).
   std::unique_ptr<AlertWebhook> alert_webhook;
   BackupJobs backups{io,
                      {.settings = backup_settings(config.database, config.backup, database_url),
+                      .database_url = current_database_url,
                       .alert = [this](Alert alert) {
                         if (alert_webhook) alert_webhook->send(std::move(alert));
                       }}};
   // The daily jobs (ops/scheduler.hpp) on a thread of their own, one instance per slot; jobs are
   // add()ed before main() starts it.
-  ops::Scheduler scheduler{{.database_url = database_url}};
+  ops::Scheduler scheduler{{.database_url = current_database_url}};
   // The service's own figures into system_metrics, on request and once a minute (issue 11).
   SelfMetricsPublisher self_metrics{pool, caches, insight, metric_writer};
-  IndexAdvisorRunner index_advisor{database_url, insight};
+  IndexAdvisorRunner index_advisor{current_database_url, insight};
   PeriodicTask self_metrics_job{io.get_executor(), "self metrics publish", std::chrono::minutes(1),
                                 [this] { return publish_self_metrics(); }};
   LoopLagMonitor loop_lag{io.get_executor()};
@@ -417,6 +427,10 @@ struct Service::Impl {
       replicas->start();
       add_replica_metrics(obs::default_registry(), replicas);
     }
+    if (primary_follower) {
+      primary_follower->start();
+      add_failover_metrics(obs::default_registry(), primary_follower);
+    }
     add_pool_metrics(obs::default_registry(), pool);
     add_database_up_metric(obs::default_registry(), primary_host().host, "primary", metrics_owner,
                            [this] { return health.up(); });
@@ -481,6 +495,7 @@ struct Service::Impl {
     scheduler.stop();  // waits for a job in progress (jobs poll stop_requested())
     health.stop();
     caches.stop();
+    if (primary_follower) primary_follower->stop();
     if (replicas) co_await replicas->stop();
     co_await pool.close(grace);
   }

@@ -4,6 +4,7 @@
 
 #include <sys/resource.h>
 
+#include <array>
 #include <cassert>
 #include <chrono>
 #include <exception>
@@ -30,14 +31,15 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
 
 #include "http/access_log.hpp"
 #include "http/error_response.hpp"
 #include "http/http_metrics.hpp"
+#include "http/internal/scoped_executor.hpp"
 #include "http/json_body_scan.hpp"
 #include "http/problem.hpp"
 #include "http/request_id.hpp"
+#include "http/response_head.hpp"
 #include "obs/logging.hpp"
 #include "obs/metrics.hpp"
 
@@ -113,6 +115,7 @@ ListenError::ListenError(const std::string& host, std::uint16_t port, std::error
 struct Connection {
   explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
   beast::tcp_stream stream;
+  std::string head;  // the response head being written; its capacity is kept between responses
   bool idle = true;  // waiting for the first byte of a request
 };
 
@@ -272,7 +275,12 @@ asio::awaitable<void> Server::Impl::accept_loop() {
     }
     ++accepted;
     socket.set_option(tcp::no_delay(true), ignored);
-    asio::co_spawn(io, session(std::move(socket)), asio::detached);
+    // The connection's code runs with the connection's request context installed, inactive
+    // until the request scope middleware marks it active for a request (request_scope.hpp).
+    auto context = std::make_shared<obs::RequestContext>();
+    context->active = false;
+    asio::co_spawn(ScopedExecutor<IoExecutor>(io.get_executor(), std::move(context)),
+                   session(std::move(socket)), asio::detached);
   }
 }
 
@@ -472,27 +480,20 @@ asio::awaitable<void> Server::Impl::respond_and_close(Exchange& exchange, Respon
 asio::awaitable<std::size_t> Server::Impl::write(Connection& connection, const Request& request,
                                                  Response& response, unsigned version,
                                                  bool keep_alive) {
-  bhttp::response<bhttp::string_body> message;
-  message.version(version);
-  message.result(static_cast<unsigned>(response.status));
-  if (!response.content_type.empty()) {
-    message.set(bhttp::field::content_type, response.content_type);
-  }
-  for (const auto& [name, value] : response.headers.fields()) message.insert(name, value);
-  message.set("X-Request-Id", request.request_id);
-  message.keep_alive(keep_alive);
   const std::size_t bytes = response.body.size();
-  const bool bodiless_status = (response.status >= 100 && response.status < 200) ||
-                               response.status == 204 || response.status == 304;
-  if (request.method == Method::head) {
-    // The GET route answered; the length is the one a GET would get, the body is not sent.
-    if (!bodiless_status) message.content_length(bytes);
-  } else if (!bodiless_status) {
-    message.body() = std::move(response.body);
-    message.prepare_payload();
-  }
+  write_response_head({.response = response,
+                       .request_id = request.request_id,
+                       .version = version,
+                       .keep_alive = keep_alive,
+                       .content_length = bytes},
+                      connection.head);
+  // A HEAD gets the length a GET would, and no body; nor does a status that never has one.
+  const bool send_body = request.method != Method::head && !bodiless_status(response.status);
+  const std::array<asio::const_buffer, 2> buffers{
+      asio::buffer(connection.head),
+      send_body ? asio::buffer(response.body) : asio::const_buffer{}};
   connection.stream.expires_after(options.write_timeout);
-  auto [ec, n] = co_await bhttp::async_write(connection.stream, message, kUseTuple);
+  auto [ec, n] = co_await asio::async_write(connection.stream, buffers, kUseTuple);
   if (ec) {
     beast::error_code ignored;
     connection.stream.socket().close(ignored);

@@ -8,6 +8,7 @@
 // every resumption, with RequestContextScope.
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 namespace utxoiq::obs {
@@ -23,9 +24,19 @@ struct RequestContext {
   std::string routing_key;
   bool reads_may_use_replicas = false;
   bool critical_reads = false;
+  // False while the context is installed but runs no request: the http server installs one
+  // context per connection around all of the connection's code and marks it active for the time
+  // of each request (http/request_scope.hpp), so a request costs no executor of its own.
+  bool active = true;
+
+  // Makes this context the one of a new request (clears what the last one noted) and active.
+  void begin(std::string_view id, std::string_view route_name);
 };
 
+// The installed context when it is active, else nullptr.
 RequestContext* current_request() noexcept;
+// The installed context, active or not (the request scope reuses a connection's), or nullptr.
+RequestContext* installed_context() noexcept;
 
 // Makes `context` current for the scope's lifetime (nullptr: none), then restores the previous
 // one, so scopes nest.

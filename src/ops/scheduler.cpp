@@ -77,7 +77,7 @@ struct Scheduler::Impl {
 
   pg::BlockingConnection& connect() {
     if (connection && !connection->is_ok()) connection.reset();
-    if (!connection) connection.emplace(options.database_url);
+    if (!connection) connection.emplace(options.database_url.get());
     return *connection;
   }
 

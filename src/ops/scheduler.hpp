@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "ops/daily_schedule.hpp"
+#include "util/live_url.hpp"
 #include "util/time.hpp"
 
 namespace utxoiq::ops {
@@ -37,7 +38,7 @@ struct DailyJob {
 };
 
 struct SchedulerOptions {
-  std::string database_url;
+  util::LiveUrl database_url;
   // How often a waiting job (lock held elsewhere, an `after` job not done) is looked at again,
   // and the longest sleep between passes.
   std::chrono::milliseconds poll_interval{std::chrono::seconds{30}};

@@ -31,6 +31,7 @@ struct Waiting {
 }  // namespace
 
 struct BatchQueue::State {
+  asio::any_io_executor executor;  // the batches run here
   std::size_t max_batch;
   Handler handler;  // empty once the queue is gone
   std::deque<Waiting> queue;
@@ -58,7 +59,7 @@ Task<void> run(std::shared_ptr<BatchQueue::State> state) {
   assert(state->running);
   // Yield once, so that the items queued in this turn of the loop join the first batch (co_spawn
   // may start this coroutine inline, from the first submit()).
-  co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
+  co_await asio::post(state->executor, asio::use_awaitable);
   while (!state->queue.empty()) {
     const auto n = static_cast<std::ptrdiff_t>(std::min(state->queue.size(), state->max_batch));
     std::vector<Waiting> taken(state->queue.begin(), state->queue.begin() + n);
@@ -77,8 +78,9 @@ Task<void> run(std::shared_ptr<BatchQueue::State> state) {
 
 }  // namespace
 
-BatchQueue::BatchQueue(std::size_t max_batch, Handler handler)
-    : state_(std::make_shared<State>(State{max_batch, std::move(handler), {}, false})) {
+BatchQueue::BatchQueue(asio::any_io_executor executor, std::size_t max_batch, Handler handler)
+    : state_(std::make_shared<State>(
+          State{std::move(executor), max_batch, std::move(handler), {}, false})) {
   assert(max_batch >= 1);
   assert(state_->handler);
 }
@@ -96,7 +98,7 @@ Task<void> BatchQueue::submit(std::shared_ptr<Item> item) {
   state_->queue.push_back({item, timer, done});
   if (!state_->running) {
     state_->running = true;
-    asio::co_spawn(executor, run(state_), asio::detached);
+    asio::co_spawn(state_->executor, run(state_), asio::detached);
   }
   co_await timer->async_wait(asio::as_tuple(asio::use_awaitable));
   if (!*done) {  // our own caller was cancelled; the batch may still handle the item

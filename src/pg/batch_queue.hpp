@@ -6,9 +6,14 @@
 // the same for one row as for dozens. In pg/ because it is the asynchronous machinery next to the
 // pool, on the same single executor (no locks), and keeps Asio out of store/.
 //
+// The batches run on the executor given at construction (the pool's), not on the executor of the
+// request whose item started them: a batch serves many requests, so its statements belong to none
+// (http/request_scope.hpp).
+//
 // The handler gets each batch, in submission order, and must fill every item's answer; it must
 // not throw (an exception escaping it is given to every item of the batch). submit() returns once
 // the batch holding its item has been handled.
+#include <boost/asio/any_io_executor.hpp>
 #include <cstddef>
 #include <exception>
 #include <functional>
@@ -29,7 +34,7 @@ class BatchQueue {
   using Batch = std::vector<std::shared_ptr<Item>>;
   using Handler = std::function<Task<void>(const Batch&)>;
 
-  BatchQueue(std::size_t max_batch, Handler handler);
+  BatchQueue(boost::asio::any_io_executor executor, std::size_t max_batch, Handler handler);
   ~BatchQueue();  // items still queued fail with ConnectionError
   BatchQueue(const BatchQueue&) = delete;
   BatchQueue& operator=(const BatchQueue&) = delete;

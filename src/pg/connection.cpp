@@ -127,6 +127,10 @@ std::uint64_t Connection::id() const {
   return state_->id;
 }
 
+std::uint64_t Connection::next_id() {
+  return detail::ids_issued();
+}
+
 std::size_t Connection::prepared_statement_count() const {
   return state_->prepared.size();
 }

@@ -108,6 +108,9 @@ class Connection {
   int backend_pid() const;
   int server_version() const;  // e.g. 150004
   std::uint64_t id() const;    // unique per Connection object in this process
+  // Ids are issued in the order connects begin: every connect begun after this call gets an id
+  // >= its result (Pool::retarget tells old-target connections from new ones by it).
+  static std::uint64_t next_id();
   std::size_t prepared_statement_count() const;
 
  private:

@@ -42,6 +42,10 @@ std::string field(const PGresult* result, int code) {
 
 }  // namespace
 
+std::uint64_t ids_issued() {
+  return next_connection_id.load();
+}
+
 ConnectionState::ConnectionState(asio::any_io_executor executor, ConnectOptions opts)
     : socket(executor), timer(executor), options(std::move(opts)), id(next_connection_id++) {}
 

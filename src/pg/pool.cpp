@@ -48,8 +48,16 @@ Pool::~Pool() {
   core_->shutdown();
 }
 
+void Pool::retarget(std::string conninfo) {
+  core_->retarget(std::move(conninfo));
+}
+
 const PoolOptions& Pool::options() const {
   return core_->options();
+}
+
+boost::asio::any_io_executor Pool::executor() const {
+  return core_->get_executor();
 }
 
 PoolStats Pool::stats() const {

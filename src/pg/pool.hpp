@@ -123,10 +123,17 @@ class Pool {
   // execute() on this pool's host whatever the router (what the router itself runs here).
   Task<Result> execute_here(std::string_view sql, Params params = {}, StatementTag tag = {});
 
+  // Failover (pg/primary_follower.hpp): from now on the pool connects to `conninfo`. Idle
+  // connections close at once, leased ones when they come back; nothing already running is
+  // interrupted. options().conninfo reads the new target.
+  void retarget(std::string conninfo);
+
   PoolStats stats() const;
   // stats() for collectors that may outlive the pool: nullopt once the pool (and every lease of
   // it) is gone, instead of reading freed memory.
   std::function<std::optional<PoolStats>()> stats_reader() const;
+  // The executor the pool and its connections run on.
+  boost::asio::any_io_executor executor() const;
   const PoolOptions& options() const;
 
   // Graceful shutdown: refuses new acquires, fails waiters, closes idle connections, and waits up

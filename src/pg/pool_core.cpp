@@ -83,6 +83,7 @@ PoolCore::PoolCore(asio::any_io_executor ex, PoolOptions opts)
 
 void PoolCore::give_back(std::unique_ptr<Connection> connection) {
   if (!connection) return;
+  if (!current_target(*connection)) connection->mark_broken();  // of a host the pool left
   if (!closing && !connection->broken()) {
     switch (connection->transaction_status()) {
       case TransactionStatus::kIdle:
@@ -198,6 +199,10 @@ Task<std::unique_ptr<Connection>> PoolCore::open_with_retry() {
       auto connection =
           co_await Connection::connect(executor, options_.conninfo, options_.connection);
       ++counters.connects_total;
+      if (!current_target(*connection) && !closing) {  // retargeted while connecting: again
+        --attempt;
+        continue;
+      }
       co_return connection;
     } catch (const ConnectionError&) {
       failure = std::current_exception();
@@ -224,6 +229,20 @@ void PoolCore::ensure_maintenance() {
   maintenance_running = true;
   next_stats_log = Clock::now() + options_.stats_log_interval;
   asio::co_spawn(executor, maintenance_loop(shared_from_this()), asio::detached);
+}
+
+void PoolCore::retarget(std::string conninfo) {
+  options_.conninfo = std::move(conninfo);
+  first_current_id = Connection::next_id();
+  while (!idle.empty()) {
+    idle.pop_front();
+    accounting.drop_idle();
+    ++counters.closed_total;
+  }
+  refill_backoff.reset();
+  next_refill_at = Clock::time_point{};
+  if (options_.breaker) options_.breaker->reset();  // the old host's failures, not the new one's
+  if (!closing) start_opens(accounting.plan_opens());
 }
 
 void PoolCore::close_dead_idle() {

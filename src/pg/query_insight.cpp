@@ -47,6 +47,7 @@ QueryInsight::QueryInsight(boost::asio::any_io_executor executor, QueryInsightOp
       options_(options),
       fingerprints_(options.max_fingerprints * 2),
       stats_(options.max_fingerprints),
+      explain_limiter_(options.explain_interval, options.max_fingerprints),
       slow_total_(registry
                       .counter("utxoiq_db_slow_statements_total",
                                "Statements that took at least --slow-query-ms")
@@ -93,13 +94,13 @@ void QueryInsight::on_slow(const StatementIdentity& statement, const QueryEvent&
                      .route = request ? request->route : std::string(),
                      .plan = {}};
   const auto now = options_.clock ? options_.clock() : std::chrono::steady_clock::now();
-  if (last_explained_.size() > options_.max_fingerprints) last_explained_.clear();
-  auto [last, first_time] = last_explained_.try_emplace(statement.fingerprint, now);
-  const bool explain_now = pool_ && (first_time || now - last->second >= options_.explain_interval);
-  if (!explain_now) log_slow(slow, "(explained less than explain_interval ago)");
+  const bool explain_now = pool_ && explain_limiter_.allow(statement.fingerprint, now);
+  if (!explain_now) {
+    log_slow(slow,
+             pool_ ? "(explained less than explain_interval ago)" : "(no pool to explain on)");
+  }
   keep_last(slow_, std::move(slow), options_.kept);
   if (!explain_now) return;
-  last->second = now;
   boost::asio::co_spawn(
       executor_,
       explain(sequence_, std::string(event.sql), event.params ? *event.params : Params{}),

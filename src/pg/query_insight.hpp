@@ -29,6 +29,7 @@
 #include "obs/metrics.hpp"
 #include "obs/request_context.hpp"
 #include "pg/connection.hpp"
+#include "pg/explain_limiter.hpp"
 #include "pg/statement_fingerprint.hpp"
 #include "pg/statement_stats.hpp"
 
@@ -111,7 +112,7 @@ class QueryInsight {
   StatementStats stats_;
   std::deque<SlowStatement> slow_;
   std::deque<NPlusOne> n_plus_one_;
-  std::unordered_map<std::uint64_t, std::chrono::steady_clock::time_point> last_explained_;
+  ExplainLimiter explain_limiter_;
   std::uint64_t sequence_ = 0;
   std::unordered_map<std::string, StatementSample> samples_;  // by fingerprint id
   obs::Counter& slow_total_;

@@ -122,6 +122,22 @@ bool CircuitBreaker::allow() {
   return granted;
 }
 
+void CircuitBreaker::reset() {
+  Transitions log;
+  {
+    std::lock_guard lock(mutex_);
+    const TimePoint now = now_locked();
+    if (state_ == BreakerState::closed) {
+      ++epoch_;  // permits granted before report into a window they no longer belong to
+      window_clear();
+      check_invariants_locked();
+    } else {
+      transition_locked(BreakerState::closed, now, log);
+    }
+  }
+  notify(log);
+}
+
 void CircuitBreaker::record_success() {
   record_unguarded(Outcome::success);
 }

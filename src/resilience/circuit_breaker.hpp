@@ -115,6 +115,11 @@ class CircuitBreaker {
   void record_success();
   void record_failure();
 
+  // Closed, with an empty window, whatever the state: for when the protected resource was
+  // replaced (the pool now connects to another host after a failover), so the old one's failures
+  // say nothing about it. Outcomes of calls admitted before are ignored.
+  void reset();
+
   // The current state (an open breaker whose time is up becomes half_open here).
   BreakerState state();
   // Whole seconds until a call may be admitted: 0 when one would be now; while open, the time left

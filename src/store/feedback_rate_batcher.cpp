@@ -95,7 +95,7 @@ Task<void> write_batch(pg::Pool& pool, const FeedbackRateBatcher::Committed& com
 }  // namespace
 
 FeedbackRateBatcher::FeedbackRateBatcher(pg::Pool& pool, Committed committed, std::size_t max_batch)
-    : queue_(max_batch,
+    : queue_(pool.executor(), max_batch,
              [&pool, committed = std::move(committed)](const pg::BatchQueue::Batch& batch) {
                return write_batch(pool, committed, batch);
              }) {}

@@ -2,7 +2,9 @@
 // through a pool observed by pg::QueryInsight, with the request scope middleware installed as in
 // the service. A slow statement (pg_sleep) is logged and listed with its request and its plan; a
 // route running one statement 6 times is reported as N+1 with its count; two such requests
-// interleaved on the one I/O thread are each counted on their own. A slow statement run 3 times is
+// interleaved on the one I/O thread are each counted on their own, and so are requests one after
+// the other on one keep-alive connection (whose context the server reuses). A slow statement run
+// 3 times is
 // EXPLAINed once; a minute later (an injected clock) once more.
 #include <gtest/gtest.h>
 #include <spdlog/sinks/ringbuffer_sink.h>
@@ -248,6 +250,21 @@ TEST_F(QueryInsightTest, InterleavedRequestsAreCountedEachOnItsOwn) {
   ASSERT_EQ(reports.size(), 1u) << boost::json::serialize(body);
   EXPECT_EQ(reports.at(0).at("request_id").as_string(), "req-a");
   EXPECT_EQ(reports.at(0).at("count").to_number<int>(), 7);
+}
+
+TEST_F(QueryInsightTest, RequestsInTurnOnOneConnectionAreCountedEachOnItsOwn) {
+  // One keep-alive connection: 4 + 4 statements stay under the threshold of 5 each (8 would be
+  // over it if the connection's context kept the last request's counts); the third request's 5
+  // are reported as its own.
+  HttpClient client(server_->bound_port());
+  ASSERT_EQ(client.get("/test/repeat?n=4&pause_ms=0", {{"X-Request-Id", "req-c1"}}).status, 200);
+  ASSERT_EQ(client.get("/test/repeat?n=4&pause_ms=0", {{"X-Request-Id", "req-c2"}}).status, 200);
+  ASSERT_EQ(client.get("/test/repeat?n=5&pause_ms=0", {{"X-Request-Id", "req-c3"}}).status, 200);
+  const auto body = queries_when([](const auto&) { return true; });
+  const auto& reports = body.at("n_plus_one").as_array();
+  ASSERT_EQ(reports.size(), 1u) << boost::json::serialize(body);
+  EXPECT_EQ(reports.at(0).at("request_id").as_string(), "req-c3");
+  EXPECT_EQ(reports.at(0).at("count").to_number<int>(), 5);
 }
 
 }  // namespace

@@ -58,6 +58,27 @@ TEST_F(BreakerTest, OpensAtFiftyPercentWithMinimumCalls) {
   EXPECT_EQ(breaker.counters().rejected, 1u);
 }
 
+TEST_F(BreakerTest, ResetClosesAnOpenBreakerAndForgetsTheOldResource) {
+  CircuitBreaker breaker({}, clock_.fn());
+  open_it(breaker);
+  breaker.reset();  // e.g. the pool now connects to a promoted replica
+  EXPECT_EQ(breaker.state(), BreakerState::closed);
+  EXPECT_TRUE(breaker.allow());
+  EXPECT_EQ(breaker.retry_after(), 0s);
+}
+
+TEST_F(BreakerTest, ResetEmptiesTheWindowAndIgnoresPermitsGrantedBefore) {
+  CircuitBreaker breaker({}, clock_.fn());
+  calls(breaker, 19, 10);
+  auto before = breaker.try_acquire();
+  ASSERT_TRUE(before);
+  breaker.reset();
+  before.failure();  // of the old resource: not counted
+  EXPECT_EQ(breaker.window().calls, 0u);
+  calls(breaker, 19, 19);  // a fresh window: 19 calls are below the minimum
+  EXPECT_EQ(breaker.state(), BreakerState::closed);
+}
+
 TEST_F(BreakerTest, StaysClosedBelowFiftyPercent) {
   CircuitBreaker breaker({}, clock_.fn());
   calls(breaker, 11, 0);

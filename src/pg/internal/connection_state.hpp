@@ -29,6 +29,9 @@ struct TextEqual {
   bool operator()(std::string_view a, std::string_view b) const noexcept { return a == b; }
 };
 
+// The id the next connect will get (ids start at 1 and grow by one per connect begun).
+std::uint64_t ids_issued();
+
 class ConnectionState {
  public:
   using Clock = std::chrono::steady_clock;

@@ -45,6 +45,7 @@ class PoolCore : public std::enable_shared_from_this<PoolCore> {
   PoolCore(boost::asio::any_io_executor executor, PoolOptions options);
 
   const PoolOptions& options() const { return options_; }
+  const boost::asio::any_io_executor& get_executor() const { return executor; }
 
   // Pool::start(): opens min_size connections, each with its retries; ConnectionError when one
   // cannot be opened.
@@ -75,6 +76,14 @@ class PoolCore : public std::enable_shared_from_this<PoolCore> {
   void start_opens(std::size_t count);
   // Connection::connect with connect_retries retries, backoff + jitter between attempts.
   Task<std::unique_ptr<Connection>> open_with_retry();
+
+  // Pool::retarget(): new connections go to `conninfo`; idle ones are closed now, leased ones
+  // when they come back, and opens begun before are discarded when they finish.
+  void retarget(std::string conninfo);
+  // Opened for the current target (not before the last retarget)?
+  bool current_target(const Connection& connection) const {
+    return connection.id() >= first_current_id;
+  }
 
   void ensure_maintenance();
   void maintain(Clock::time_point now);
@@ -109,6 +118,8 @@ class PoolCore : public std::enable_shared_from_this<PoolCore> {
   Clock::time_point next_stats_log{};
   bool closing = false;
   bool maintenance_running = false;
+  // Connections with a lower id were begun for a target the pool has since left (retarget).
+  std::uint64_t first_current_id = 0;
 };
 
 }  // namespace utxoiq::pg::detail
