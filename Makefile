@@ -40,7 +40,7 @@ fuzz-build: setup
 	@CC=clang CXX=clang++ cmake -S . -B $(FUZZ_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DUTXOIQ_WERROR=ON -DUTXOIQ_TESTS=OFF -DUTXOIQ_FUZZ=ON >/dev/null
 	@cmake --build $(FUZZ_DIR) -j $(JOBS) --target fuzz_all
 
-# Each fuzz target for FUZZ_SECONDS on its seed corpus (CI: 9 targets x 10 s).
+# Each fuzz target for FUZZ_SECONDS on its seed corpus (CI: 10 targets x 10 s).
 test-fuzz: fuzz-build
 	@for target in $$(ls tests/fuzz/corpus); do \
 	  log=$(FUZZ_DIR)/$$target.log; \

@@ -14,6 +14,18 @@ std::string_view trim(std::string_view text) {
   return text.substr(first, last - first + 1);
 }
 
+// Counts a failed authentication of the request's address; throws the 401 `problem`, or a 429 when
+// the limiter says the address was already over its limit.
+Task<void> refuse(cache::FailedAuthLimiter* failures, const http::Request& request,
+                  http::Problem problem) {
+  if (failures) {
+    if (const auto retry_after = co_await failures->record_failure(request.remote_address)) {
+      throw http::too_many_requests(*retry_after, "Too many failed authentications.");
+    }
+  }
+  throw problem;
+}
+
 }  // namespace
 
 std::optional<std::string_view> presented_api_key(const http::Request& request) {
@@ -32,7 +44,8 @@ std::optional<std::string_view> presented_api_key(const http::Request& request) 
   return std::nullopt;
 }
 
-http::Middleware make_auth_middleware(Authenticator& authenticator, FailedAuthLimiter* failures) {
+http::Middleware make_auth_middleware(Authenticator& authenticator,
+                                      cache::FailedAuthLimiter* failures) {
   return [&authenticator, failures](http::Request& request,
                                     const http::Next& next) -> Task<http::Response> {
     if (request.route == nullptr || !request.route->options.min_role) {
@@ -44,14 +57,11 @@ http::Middleware make_auth_middleware(Authenticator& authenticator, FailedAuthLi
       }
     }
     const auto key = presented_api_key(request);
-    if (!key) {
-      if (failures) failures->record_failure(request.remote_address);
-      throw http::unauthorized();
-    }
+    if (!key) co_await refuse(failures, request, http::unauthorized());
     auto principal = co_await authenticator.authenticate(*key);
     if (!principal) {
-      if (failures) failures->record_failure(request.remote_address);
-      throw http::unauthorized("The API key is not valid or has been revoked.");
+      co_await refuse(failures, request,
+                      http::unauthorized("The API key is not valid or has been revoked."));
     }
     if (!http::role_allows(principal->role, *request.route->options.min_role)) {
       throw http::forbidden();

@@ -4,20 +4,21 @@
 // role at least min_role. No key, or an unknown or revoked one: 401 problem+json with
 // WWW-Authenticate; a role too low: 403. The caller's principal goes into request.principal for
 // the stages after it (rate limiting). Open routes (min_role nullopt) and requests no route
-// matched (404/405) pass untouched. With a FailedAuthLimiter, an address with too many failures
-// gets 429 before its key is looked at (see failed_auth_limiter.hpp).
+// matched (404/405) pass untouched. With a cache::FailedAuthLimiter, an address with too many
+// failures gets 429 before its key is looked at, and a failure the limiter says is over the limit
+// gets 429 instead of 401 (see cache/distributed_failed_auth_limiter.hpp).
 #include <optional>
 #include <string_view>
 
 #include "api/authenticator.hpp"
-#include "api/failed_auth_limiter.hpp"
+#include "cache/failed_auth_limiter.hpp"
 #include "http/middleware.hpp"
 
 namespace utxoiq::api {
 
 // `authenticator` and `failures` (optional) must outlive the server.
 http::Middleware make_auth_middleware(Authenticator& authenticator,
-                                      FailedAuthLimiter* failures = nullptr);
+                                      cache::FailedAuthLimiter* failures = nullptr);
 
 // The key the request presents: the Bearer token of Authorization (scheme case-insensitive), else
 // X-API-Key; nullopt when neither holds a non-empty key.

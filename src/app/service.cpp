@@ -27,7 +27,6 @@
 #include "api/cached_feedback_stats.hpp"
 #include "api/cached_metrics.hpp"
 #include "api/database_errors.hpp"
-#include "api/failed_auth_limiter.hpp"
 #include "api/feedback_routes.hpp"
 #include "api/health_routes.hpp"
 #include "api/heavy_request_limit.hpp"
@@ -58,7 +57,9 @@
 #include "app/worker_info_metric.hpp"
 #include "app/worker_metrics_exchange.hpp"
 #include "cache/cache_set.hpp"
+#include "cache/distributed_failed_auth_limiter.hpp"
 #include "cache/distributed_rate_limiter.hpp"
+#include "cache/redis_failure_counts.hpp"
 #include "domain/api_key.hpp"
 #include "http/request_scope.hpp"
 #include "http/router.hpp"
@@ -135,6 +136,19 @@ cache::DistributedRateLimiterOptions limiter_options(const ServeConfig& config,
   options.limits.global_limit = static_cast<std::uint32_t>(config.rate_limit.global);
   options.instance_id = instance_id;
   options.key_prefix = config.redis_key_prefix;
+  return options;
+}
+
+resilience::FailedAuthLimits failed_auth_limits(const ServeConfig& config) {
+  return {.limit = static_cast<std::size_t>(std::max(1, config.failed_auth_limit))};
+}
+
+cache::RedisFailureCountsOptions auth_failure_count_options(const ServeConfig& config,
+                                                            const std::string& instance_id) {
+  cache::RedisFailureCountsOptions options;
+  options.limits = failed_auth_limits(config);
+  options.key_prefix = config.redis_key_prefix;
+  options.instance_id = instance_id;
   return options;
 }
 
@@ -235,9 +249,6 @@ struct Service::Impl {
   store::PgFeedback feedback{pool};
   store::PgApiKeys api_keys{pool};
   api::Authenticator authenticator{api_keys};
-  // 429 per client address after repeated 401s.
-  api::FailedAuthLimiter failed_auth{
-      {.limit = static_cast<std::size_t>(std::max(1, config.failed_auth_limit))}};
   PeriodicTask key_refresh{io.get_executor(), "api key refresh", kKeyRefreshInterval,
                            [this] { return authenticator.refresh(); }};
   PeriodicTask key_usage_flush{io.get_executor(), "api key last_used_at flush", kKeyRefreshInterval,
@@ -252,6 +263,11 @@ struct Service::Impl {
       make_ryw_token_feed(io, replicas.get(), caches, redis_url, config.redis_key_prefix);
   // Shares the caches' Redis connection; the in-process limits while Redis is unavailable.
   cache::DistributedRateLimiter limiter;
+  // 429 per client address after repeated 401s, counted across every worker and instance in
+  // Redis (the caches' connection); this process's own count while Redis is unavailable.
+  cache::RedisFailureCounts auth_failure_counts{
+      caches.redis(), auth_failure_count_options(config, caches.instance_id())};
+  cache::DistributedFailedAuthLimiter failed_auth{auth_failure_counts, failed_auth_limits(config)};
   // The cached reads in front of the repositories; the repositories' write listeners (set in the
   // constructor) invalidate them.
   api::CachedFeedbackStats cached_feedback_stats{feedback, caches};

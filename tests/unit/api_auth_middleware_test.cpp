@@ -2,10 +2,13 @@
 // interface): 401 without a key or with an unknown one (WWW-Authenticate), 403 for a role too low,
 // the principal handed on, open routes and unmatched requests untouched — and no directory call
 // at all for a known key (authentication costs no database round trip), at most one per unknown
-// hash within the miss window.
+// hash within the miss window; and what it asks the failed-authentication limiter (a fake of
+// cache::FailedAuthLimiter): a blocked address gets 429 before its key is looked at, every
+// failure is counted, and a failure the limiter says is over the limit gets 429 instead of 401.
 #include <gtest/gtest.h>
 
 #include <boost/asio/io_context.hpp>
+#include <set>
 
 #include "api/auth_middleware.hpp"
 #include "api/authenticator.hpp"
@@ -44,6 +47,25 @@ class FakeDirectory : public store::ApiKeyDirectory {
   int loads = 0;
   int finds = 0;
   bool fail_record_use = false;
+};
+
+// Blocks what the test says and records the failures it is told of.
+class FakeFailedAuthLimiter : public cache::FailedAuthLimiter {
+ public:
+  std::optional<std::int64_t> blocked(const std::string& address) override {
+    ++checks;
+    if (blocked_addresses.contains(address)) return 7;
+    return std::nullopt;
+  }
+  Task<std::optional<std::int64_t>> record_failure(std::string address) override {
+    failures.push_back(std::move(address));
+    co_return over_limit;
+  }
+
+  std::set<std::string> blocked_addresses;
+  std::optional<std::int64_t> over_limit;  // what record_failure answers
+  std::vector<std::string> failures;
+  int checks = 0;
 };
 
 class AuthMiddleware : public ::testing::Test {
@@ -85,7 +107,7 @@ class AuthMiddleware : public ::testing::Test {
   boost::asio::io_context io_;
   FakeDirectory directory_;
   Authenticator authenticator_{directory_};
-  FailedAuthLimiter failures_{{.limit = 1'000}};
+  FakeFailedAuthLimiter failures_;
   store::ActiveApiKey reader_;
   store::ActiveApiKey writer_;
 };
@@ -175,39 +197,45 @@ TEST(PresentedApiKey, BearerOrXApiKey) {
   EXPECT_EQ(presented_api_key(request), "from-header");
 }
 
-TEST_F(AuthMiddleware, RepeatedFailuresFromOneAddressAre429BeforeTheKeyIsLookedAt) {
-  failures_ = FailedAuthLimiter({.limit = 3});
-  for (int i = 0; i < 3; ++i) EXPECT_EQ(call(http::Role::reader, bearer("guess")).status, 401);
+TEST_F(AuthMiddleware, ABlockedAddressGets429BeforeItsKeyIsLookedAt) {
+  failures_.blocked_addresses = {"192.0.2.1"};
   const int finds = directory_.finds;
   const auto refused = call(http::Role::reader, bearer("reader-key"));  // right, but blocked
   EXPECT_EQ(refused.status, 429);
-  EXPECT_FALSE(refused.headers.get("Retry-After").value_or("").empty());
-  EXPECT_EQ(directory_.finds, finds);  // the key was not even looked up
-  // Another address is not affected; open routes neither.
+  EXPECT_EQ(refused.headers.get("Retry-After"), "7");
+  EXPECT_EQ(refused.content_type, http::kProblemContentType);
+  EXPECT_EQ(call(http::Role::reader, bearer("unknown-key")).status, 429);
+  EXPECT_EQ(directory_.finds, finds);  // no key was even looked up
+  EXPECT_TRUE(failures_.failures.empty()) << "a refused request is not a failure";
+  // Another address is not affected; open routes neither (they do not even ask).
   EXPECT_EQ(call(http::Role::reader, bearer("reader-key"), true, "192.0.2.2").status, 200);
+  const int checks = failures_.checks;
   EXPECT_EQ(call(std::nullopt, {}).status, 200);
+  EXPECT_EQ(failures_.checks, checks);
 }
 
-TEST_F(AuthMiddleware, SuccessfulRequestsAreNotCountedAsFailures) {
-  failures_ = FailedAuthLimiter({.limit = 1});
+TEST_F(AuthMiddleware, EveryFailedAuthenticationIsCountedForItsAddress) {
+  EXPECT_EQ(call(http::Role::reader, {}, true, "192.0.2.7").status, 401);
+  EXPECT_EQ(call(http::Role::reader, bearer("guess"), true, "192.0.2.8").status, 401);
+  EXPECT_EQ(failures_.failures, (std::vector<std::string>{"192.0.2.7", "192.0.2.8"}));
+}
+
+TEST_F(AuthMiddleware, AFailureOverTheLimitGets429InsteadOf401) {
+  failures_.over_limit = 12;  // the shared count was at the limit already
+  const auto refused = call(http::Role::reader, bearer("guess"));
+  EXPECT_EQ(refused.status, 429);
+  EXPECT_EQ(refused.headers.get("Retry-After"), "12");
+  EXPECT_FALSE(refused.headers.get("WWW-Authenticate"));
+  EXPECT_EQ(call(http::Role::reader, {}).status, 429);
+  EXPECT_EQ(failures_.failures.size(), 2u);
+}
+
+TEST_F(AuthMiddleware, SuccessfulAndForbiddenRequestsAreNotFailures) {
   for (int i = 0; i < 10; ++i)
     EXPECT_EQ(call(http::Role::reader, bearer("reader-key")).status, 200);
-  EXPECT_EQ(call(http::Role::reader, {}).status, 401);
-}
-
-TEST(FailedAuthLimiter, BlocksAfterTheLimitUntilTheOldestFailureLeavesTheWindow) {
-  using namespace std::chrono_literals;
-  FailedAuthLimiter limiter({.limit = 2, .window = 10s, .max_addresses = 2});
-  const auto t0 = FailedAuthLimiter::Clock::time_point{} + 1h;
-  limiter.record_failure("a", t0);
-  EXPECT_FALSE(limiter.blocked("a", t0 + 1s));
-  limiter.record_failure("a", t0 + 2s);
-  EXPECT_EQ(limiter.blocked("a", t0 + 3s), 7);  // until t0 + 10 s
-  EXPECT_FALSE(limiter.blocked("a", t0 + 10s));
-  // Bounded: a third address pushes out the oldest one.
-  limiter.record_failure("b", t0);
-  limiter.record_failure("c", t0);
-  EXPECT_EQ(limiter.tracked_addresses(), 2u);
+  EXPECT_EQ(call(http::Role::admin, bearer("reader-key")).status, 403);
+  EXPECT_TRUE(failures_.failures.empty());
+  EXPECT_EQ(failures_.checks, 11);
 }
 
 }  // namespace

@@ -1,33 +1,30 @@
-// See failed_auth_limiter.hpp.
-#include "api/failed_auth_limiter.hpp"
+// See failed_auth_window.hpp.
+#include "resilience/failed_auth_window.hpp"
 
 #include <cassert>
 
-namespace utxoiq::api {
+namespace utxoiq::resilience {
 
-FailedAuthLimiter::FailedAuthLimiter(FailedAuthLimits limits) : limits_(limits) {
-  assert(limits_.limit >= 1 && limits_.max_addresses >= 1);
+FailedAuthWindow::FailedAuthWindow(FailedAuthLimits limits) : limits_(limits) {
+  assert(limits_.limit >= 1 && limits_.max_addresses >= 1 && limits_.window > Duration::zero());
 }
 
-void FailedAuthLimiter::forget_old(std::deque<Clock::time_point>& times,
-                                   Clock::time_point now) const {
+void FailedAuthWindow::forget_old(std::deque<TimePoint>& times, TimePoint now) const {
   while (!times.empty() && times.front() <= now - limits_.window) times.pop_front();
 }
 
-std::optional<long long> FailedAuthLimiter::blocked(const std::string& address,
-                                                    Clock::time_point now) {
+std::optional<std::int64_t> FailedAuthWindow::blocked(const std::string& address, TimePoint now) {
   const auto found = failures_.find(address);
   if (found == failures_.end()) return std::nullopt;
   auto& times = found->second;
   forget_old(times, now);
   if (times.size() < limits_.limit) return std::nullopt;
   // Free again when the oldest failure of the window leaves it.
-  const auto wait = times.front() + limits_.window - now;
-  const auto seconds = std::chrono::ceil<std::chrono::seconds>(wait).count();
+  const std::int64_t seconds = ceil_seconds(times.front() + limits_.window - now);
   return seconds < 1 ? 1 : seconds;
 }
 
-void FailedAuthLimiter::record_failure(const std::string& address, Clock::time_point now) {
+void FailedAuthWindow::record_failure(const std::string& address, TimePoint now) {
   auto [entry, inserted] = failures_.try_emplace(address);
   if (inserted) {
     arrival_.push_back(address);
@@ -41,8 +38,9 @@ void FailedAuthLimiter::record_failure(const std::string& address, Clock::time_p
   auto& times = entry->second;
   forget_old(times, now);
   times.push_back(now);
-  // A blocked address is refused before it can fail again, so the log stays near the limit.
+  // Only the newest `limit` failures can decide anything (the oldest of them frees the address).
   while (times.size() > limits_.limit) times.pop_front();
+  assert(times.size() <= limits_.limit);
 }
 
-}  // namespace utxoiq::api
+}  // namespace utxoiq::resilience
