@@ -10,6 +10,7 @@
 
 #include "pg/errors.hpp"
 #include "pg/pool.hpp"
+#include "store/internal/batch_or_each.hpp"
 #include "store/internal/feedback_rows.hpp"
 #include "store/internal/rate_batch.hpp"
 
@@ -28,12 +29,6 @@ PendingRating& pending(const std::shared_ptr<pg::BatchQueue::Item>& item) {
   return static_cast<PendingRating&>(*item);  // the queue holds only what rate() submits
 }
 
-// Errors of the rows rather than of the database: data exceptions (22), integrity violations
-// (23), and a transaction rolled back by a deadlock or serialization failure (40).
-bool worth_writing_alone(const std::string& sqlstate) {
-  return sqlstate.starts_with("22") || sqlstate.starts_with("23") || sqlstate.starts_with("40");
-}
-
 // Writes `requests` in one statement; one answer per request, in their order.
 Task<std::vector<FeedbackWrite>> write_together(pg::Pool& pool,
                                                 const std::vector<domain::RateFeedback>& requests) {
@@ -48,34 +43,24 @@ Task<std::vector<FeedbackWrite>> write_together(pg::Pool& pool,
   co_return plan.answers(written);
 }
 
-// Writes the ratings of `batch` in one statement, or one by one when a row fails it, and fills
-// each one's result or error; never throws.
+// Writes the ratings of `batch` in one statement, or one by one when a row fails it (the rule of
+// internal/batch_or_each.hpp), and fills each one's result or error; never throws.
 Task<void> write_rows(pg::Pool& pool, const pg::BatchQueue::Batch& batch) {
   std::vector<domain::RateFeedback> requests;
   requests.reserve(batch.size());
   for (const auto& item : batch) requests.push_back(pending(item).request);
-  bool alone = false;
-  try {
-    std::vector<FeedbackWrite> answers = co_await write_together(pool, requests);
-    for (std::size_t i = 0; i < batch.size(); ++i) pending(batch[i]).result = std::move(answers[i]);
-    co_return;
-  } catch (const pg::QueryError& e) {
-    alone = batch.size() > 1 && worth_writing_alone(e.sqlstate());
-    if (!alone) {
-      for (const auto& item : batch) item->error = std::current_exception();
-    }
-  } catch (...) {
-    for (const auto& item : batch) item->error = std::current_exception();
-  }
-  if (!alone) co_return;
-  for (const auto& item : batch) {
-    try {
-      const std::vector<domain::RateFeedback> one{pending(item).request};
-      pending(item).result = (co_await write_together(pool, one)).front();
-    } catch (...) {
-      item->error = std::current_exception();
-    }
-  }
+  co_await detail::write_batch_or_each(
+      batch,
+      [&pool, &requests, &batch]() -> Task<void> {
+        std::vector<FeedbackWrite> answers = co_await write_together(pool, requests);
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+          pending(batch[i]).result = std::move(answers[i]);
+        }
+      },
+      [&pool](const detail::BatchItem& item) -> Task<void> {
+        const std::vector<domain::RateFeedback> one{pending(item).request};
+        pending(item).result = (co_await write_together(pool, one)).front();
+      });
 }
 
 // Writes the batch, then tells `committed` of the insights it changed, each once, before any

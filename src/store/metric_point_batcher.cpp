@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "pg/errors.hpp"
+#include "store/internal/batch_or_each.hpp"
 
 namespace utxoiq::store {
 
@@ -23,38 +23,18 @@ PendingPoint& pending(const std::shared_ptr<pg::BatchQueue::Item>& item) {
   return static_cast<PendingPoint&>(*item);  // the queue holds only what write() submits
 }
 
-// Errors of the points rather than of the database (see the header).
-bool worth_writing_alone(const std::string& sqlstate) {
-  return sqlstate.starts_with("22") || sqlstate.starts_with("23") || sqlstate.starts_with("40");
-}
-
-// Writes the batch's points together, or one by one when a point fails the batch; sets each
-// item's error when its point was not written. Never throws.
+// Writes the batch's points together, or one by one when a point fails the batch (the rule of
+// internal/batch_or_each.hpp); sets each item's error when its point was not written.
 Task<void> write_batch(const MetricPointBatcher::WritePoints& write,
                        const pg::BatchQueue::Batch& batch) {
   std::vector<domain::MetricRecord> points;
   points.reserve(batch.size());
   for (const auto& item : batch) points.push_back(pending(item).point);
-  bool alone = false;
-  try {
-    co_await write(points);
-    co_return;
-  } catch (const pg::QueryError& e) {
-    alone = batch.size() > 1 && worth_writing_alone(e.sqlstate());
-    if (!alone) {
-      for (const auto& item : batch) item->error = std::current_exception();
-    }
-  } catch (...) {
-    for (const auto& item : batch) item->error = std::current_exception();
-  }
-  if (!alone) co_return;
-  for (const auto& item : batch) {
-    try {
-      co_await write(std::span<const domain::MetricRecord>(&pending(item).point, 1));
-    } catch (...) {
-      item->error = std::current_exception();
-    }
-  }
+  co_await detail::write_batch_or_each(
+      batch, [&write, &points]() -> Task<void> { co_await write(points); },
+      [&write](const detail::BatchItem& item) -> Task<void> {
+        co_await write(std::span<const domain::MetricRecord>(&pending(item).point, 1));
+      });
 }
 
 }  // namespace
