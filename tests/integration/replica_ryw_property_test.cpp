@@ -337,7 +337,10 @@ TEST_F(ReplicaReadYourWritesTest, NoKeyEverReadsAStateOlderThanItsLastAcknowledg
   // not required. That the property catches a router that ignores other instances' tokens was
   // checked by breaking ReplicaSet::learn_token: a counterexample within 59 cases.
   RecordProperty("reads_by_paused_replica", std::to_string(paused_replica_reads_));
-  EXPECT_GE(replica_reads, 0.2 * reads_) << reads_ << " reads";
+  // The share depends on the machine's load (a replica behind the lag limit, or behind a key's
+  // token, serves nothing): 36 % and 15 % of the reads in two runs, so the bound only says the
+  // replicas took part.
+  EXPECT_GE(replica_reads, 0.05 * reads_) << reads_ << " reads";
   EXPECT_GE(learned, writes_ * kInstances) << "every write's token reaches both instances";
 }
 
