@@ -1,6 +1,6 @@
 // pg::Pool against a real PostgreSQL 15: start at min_size, lease reuse, growth to max_size,
 // acquire timeout, first-come-first-served hand-over, rollback of leases returned mid-transaction,
-// replacement of broken and server-closed connections, idle cleanup, close.
+// replacement of broken and server-closed connections, idle cleanup, close, retarget (failover).
 #include <gtest/gtest.h>
 
 #include <set>
@@ -279,6 +279,34 @@ TEST_F(PgPool, ExecuteConvenienceAcquiresAndReleases) {
   EXPECT_EQ(results[1].int64(0, 0), 2);
   EXPECT_EQ(pool.stats().active, 0u);
   EXPECT_EQ(pool.stats().acquired_total, 2u);
+  run(pool.close());
+}
+
+TEST_F(PgPool, RetargetSendsNewLeasesToTheNewHostAndClosesTheOldHostsConnections) {
+  // Two databases on one server stand for two hosts: current_database() tells them apart.
+  const std::string other = TestServers::get().create_database();
+  const auto database_of = [&](Lease& lease) -> Task<std::string> {
+    const Result r = co_await lease->execute("SELECT current_database()");
+    co_return std::string(r.text(0, 0));
+  };
+  Pool pool(io_.get_executor(), options(2, 4));
+  run(pool.start());
+  Lease held = run(pool.acquire());  // leased across the retarget
+  const std::string old_database = run(database_of(held));
+  const auto old_id = held->id();
+
+  pool.retarget(other);
+  EXPECT_EQ(pool.options().conninfo, other);
+  Lease fresh = run(pool.acquire());
+  EXPECT_NE(run(database_of(fresh)), old_database);
+  fresh.release();
+  held.release();  // of the old host: closed, never handed out again
+  for (int i = 0; i < 4; ++i) {
+    Lease lease = run(pool.acquire());
+    EXPECT_NE(lease->id(), old_id);
+    EXPECT_NE(run(database_of(lease)), old_database);
+  }
+  EXPECT_TRUE(eventually([&] { return pool.stats().size >= 2; }));  // refilled to min_size
   run(pool.close());
 }
 
