@@ -6,16 +6,12 @@
 
 namespace utxoiq::pg {
 
-namespace {
-
 bool accepts_our_writes(const HostFacts& facts, std::uint32_t followed_timeline,
                         std::optional<std::uint64_t> cluster_identifier) {
   if (facts.error || facts.in_recovery) return false;
   if (cluster_identifier && facts.system_identifier != *cluster_identifier) return false;
   return facts.timeline >= followed_timeline;
 }
-
-}  // namespace
 
 PrimaryChoice choose_primary(std::span<const HostFacts> hosts, std::size_t current,
                              std::uint32_t followed_timeline,

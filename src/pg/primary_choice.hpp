@@ -28,6 +28,11 @@ struct PrimaryChoice {
   std::string reason;                 // for the log line
 };
 
+// Whether the host behind `facts` may be written to: it answered, is not in recovery, is of the
+// cluster (when its identifier is known) and is on `followed_timeline` or newer.
+bool accepts_our_writes(const HostFacts& facts, std::uint32_t followed_timeline,
+                        std::optional<std::uint64_t> cluster_identifier);
+
 // `hosts[i]` are the facts read on configured host i; `current` is the host written to now;
 // `followed_timeline` the newest timeline written to so far; `cluster_identifier` the cluster's
 // system identifier (nullopt before any host answered).

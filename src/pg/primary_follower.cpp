@@ -45,11 +45,6 @@ Task<std::vector<HostFacts>> probe_all(State& state) {
   co_return facts;
 }
 
-bool healthy_primary(const HostFacts& facts, const State& state) {
-  return !facts.error && !facts.in_recovery && facts.timeline >= state.followed_timeline &&
-         (!state.cluster_identifier || facts.system_identifier == *state.cluster_identifier);
-}
-
 void follow(State& state, std::size_t chosen, const std::vector<HostFacts>& facts,
             const std::string& why) {
   const std::string from = state.options.names[state.current];
@@ -71,7 +66,8 @@ Task<bool> look_once(State& state) {
   const auto facts = co_await probe_all(state);
   if (state.stopped) co_return false;  // the pool may be closing: never retarget it now
   const HostFacts& current = facts[state.current];
-  if (!state.cluster_identifier && healthy_primary(current, state)) {
+  if (!state.cluster_identifier &&
+      accepts_our_writes(current, state.followed_timeline, std::nullopt)) {
     state.cluster_identifier = current.system_identifier;  // the cluster of the configured primary
   }
   const PrimaryChoice choice =
