@@ -43,6 +43,8 @@ after_feedback_zipf() {
     printf "  feedback_stats reads %d: L1 hits %.2f%%, L1+L2 hits %.2f%%\n",
       h1 + m1, 100 * h1 / n, 100 * (h1 + h2) / n }'
 }
+# Every read a miss: an insight id never read before in each request (bench/feedback_miss.lua).
+case_feedback_miss() { path=/api/v1/feedback/stats; bench_script feedback_miss "$2"; }
 # "L1 hits, L1 misses, L2 hits" of feedback_stats.
 cache_lookups() {
   curl -fs -H "Authorization: Bearer $UTXOIQ_BOOTSTRAP_ADMIN_KEY" "$1/api/v1/monitoring/cache" |

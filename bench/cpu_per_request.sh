@@ -4,20 +4,23 @@
 # shared machine the requests/s of a run move with the neighbours' load; the CPU a request costs in
 # the service moves much less, so it is the figure to compare binaries and cases with.
 #   usage: [UTXOIQ_BIN=...] bench/cpu_per_request.sh [--duration 8s] [--connections 32]
-#          [--cases "healthz feedback_stats"] [--mallocs]
+#          [--cases "healthz feedback_stats"] [--mallocs] [--warmup 10s]
 # Prints: case, requests/s, p99 ms, service CPU µs per request, and that CPU over /healthz's
 # (when healthz is the first case). With --mallocs (root: a uprobe on libc's malloc), a second
 # 3 s run of each case counts the service's malloc calls per request (perf stat); the uprobe
-# slows every malloc, so that run's rate and CPU are not reported.
+# slows every malloc, so that run's rate and CPU are not reported. With --warmup, each case's
+# script first runs that long unmeasured, so the measured run sees the steady state of a service
+# that has been serving the workload (a warm cache) instead of its first seconds.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-duration=8s connections=32 cases="healthz feedback_stats" mallocs=""
+duration=8s connections=32 cases="healthz feedback_stats" mallocs="" warmup=""
 while [ $# -gt 0 ]; do
   case $1 in
     --duration) duration=$2; shift 2 ;;
     --connections) connections=$2; shift 2 ;;
     --cases) cases=$2; shift 2 ;;
     --mallocs) mallocs=1; shift ;;
+    --warmup) warmup=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -65,6 +68,8 @@ for c in $cases; do
     cat "$root/bench/$(basename "$lua")" "$counter" >"$work/case_$c.lua"
     script="$work/case_$c.lua"
   fi
+  [ -z "$warmup" ] || wrk -t 1 -c "$connections" -d "$warmup" -s "$script" "$base$path" >/dev/null
+  [ -z "$warmup" ] || ! declare -f "after_$c" >/dev/null || "case_$c" "$base" "$work"  # counters from here
   before=$(cpu_ticks)
   line=$(wrk -t 1 -c "$connections" -d "$duration" -s "$script" "$base$path" | grep '^COUNT')
   after=$(cpu_ticks)
