@@ -3,7 +3,8 @@
 // PoolAccounting's.
 #include "pg/pool.hpp"
 
-#include "obs/request_context.hpp"
+#include <cassert>
+
 #include "pg/internal/pool_core.hpp"
 
 namespace utxoiq::pg {
@@ -106,12 +107,20 @@ Task<Lease> Pool::acquire_connection(std::shared_ptr<PoolCore> core) {
 
 Task<Result> Pool::execute(std::string_view sql, Params params, StatementTag tag) {
   if (read_router_ && tag.access == StatementAccess::read) {
-    const auto* request = obs::current_request();
-    if (request && request->reads_may_use_replicas) {
-      co_return co_await read_router_(sql, std::move(params), tag);
-    }
+    const ReadOrigin origin = current_read_origin();
+    if (origin.may_use_replicas)
+      co_return co_await read_router_(sql, std::move(params), tag, origin);
   }
   co_return co_await execute_here(sql, std::move(params), tag);
+}
+
+Task<Result> Pool::execute_for(const ReadOrigin& origin, const TaggedSql& statement,
+                               Params params) {
+  assert(statement.tag.access == StatementAccess::read);
+  if (read_router_ && origin.may_use_replicas) {
+    co_return co_await read_router_(statement.sql, std::move(params), statement.tag, origin);
+  }
+  co_return co_await execute_here(statement.sql, std::move(params), statement.tag);
 }
 
 Task<Result> Pool::execute_here(std::string_view sql, Params params, StatementTag tag) {

@@ -21,6 +21,7 @@
 
 #include "pg/connection.hpp"
 #include "pg/pool_stats.hpp"
+#include "pg/read_origin.hpp"
 #include "resilience/backoff.hpp"
 #include "resilience/circuit_breaker.hpp"
 #include "util/task.hpp"
@@ -112,13 +113,16 @@ class Pool {
     return execute(statement.sql, std::move(params), statement.tag);
   }
   Task<std::vector<Result>> pipeline(std::span<const Statement> statements);
+  // execute() of a read on behalf of `origin` instead of the request running now (a batch of the
+  // reads of several requests runs each origin's share so, see read_origin.hpp).
+  Task<Result> execute_for(const ReadOrigin& origin, const TaggedSql& statement, Params params);
 
   // Read replicas (issue 12): while set, execute() of a statement tagged read, in a request whose
   // context allows replica reads (obs::RequestContext::reads_may_use_replicas: a GET that is not
-  // critical), hands it to the router (ReplicaSet). Writes, and reads of a request that writes
-  // (they may decide the write), run here. Empty: every statement runs here.
-  using ReadRouter =
-      std::function<Task<Result>(std::string_view sql, Params params, StatementTag tag)>;
+  // critical), hands it to the router (ReplicaSet) with the request's origin. Writes, and reads of
+  // a request that writes (they may decide the write), run here. Empty: every statement runs here.
+  using ReadRouter = std::function<Task<Result>(std::string_view sql, Params params,
+                                                StatementTag tag, const ReadOrigin& origin)>;
   void set_read_router(ReadRouter router) { read_router_ = std::move(router); }
   // execute() on this pool's host whatever the router (what the router itself runs here).
   Task<Result> execute_here(std::string_view sql, Params params = {}, StatementTag tag = {});

@@ -83,9 +83,10 @@ ReplicaSet::~ReplicaSet() {
 }
 
 void ReplicaSet::start() {
-  state_->primary.set_read_router([this](std::string_view sql, Params params, StatementTag tag) {
-    return execute_read(sql, std::move(params), current_request(), tag);
-  });
+  state_->primary.set_read_router(
+      [this](std::string_view sql, Params params, StatementTag tag, const ReadOrigin& origin) {
+        return execute_read(sql, std::move(params), request_for(origin), tag);
+      });
   for (auto& host : state_->hosts) {
     boost::asio::co_spawn(state_->executor, monitor_replica(state_, *host), boost::asio::detached);
   }
@@ -202,14 +203,16 @@ Task<void> ReplicaSet::record_write(const std::string& key) {
   }
 }
 
-StatementRequest ReplicaSet::current_request() const {
+StatementRequest ReplicaSet::request_for(const ReadOrigin& origin) const {
   StatementRequest request;
   request.tokens_complete = tokens_complete();
-  const auto* context = obs::current_request();
-  if (!context) return request;
-  request.critical = context->critical_reads;
-  request.key_token = state_->tokens.token(context->routing_key);
+  request.critical = origin.critical;
+  if (!origin.routing_key.empty()) request.key_token = state_->tokens.token(origin.routing_key);
   return request;
+}
+
+StatementRequest ReplicaSet::current_request() const {
+  return request_for(current_read_origin());
 }
 
 }  // namespace utxoiq::pg

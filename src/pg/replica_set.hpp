@@ -89,8 +89,10 @@ class ReplicaSet {
   // primary until its next recorded write. The token is then handed to the publisher (below) and
   // that is awaited too, so it is on its way to every instance before the write's answer leaves.
   Task<void> record_write(const std::string& key);
-  // The routing request of the statement running now: from obs::current_request() (key, critical),
-  // the key's token and tokens_complete().
+  // The routing request of a read by `origin`: its critical flag, its key's token and
+  // tokens_complete().
+  StatementRequest request_for(const ReadOrigin& origin) const;
+  // request_for() the request running now (obs::current_request()).
   StatementRequest current_request() const;
 
   // Tokens shared between instances (app/ryw_token_feed.hpp carries them over Redis pub/sub;

@@ -5,8 +5,10 @@
 // indexed row per insight however much feedback there is.
 #include <vector>
 
+#include "pg/read_origin.hpp"
 #include "pg/statement_tag.hpp"
 #include "store/feedback_rate_batcher.hpp"
+#include "store/feedback_stats_batcher.hpp"
 #include "store/feedback_store.hpp"
 
 namespace utxoiq::pg {
@@ -17,10 +19,7 @@ namespace utxoiq::store {
 
 class PgFeedback final : public FeedbackStatsReader, public FeedbackLister, public FeedbackWriter {
  public:
-  explicit PgFeedback(pg::Pool& pool)
-      : pool_(pool), ratings_(pool, [this](std::vector<std::string> insights) {
-          return listeners_.notify(std::move(insights));
-        }) {}
+  explicit PgFeedback(pg::Pool& pool);
 
   void add_write_listener(FeedbackWriteListener listener) { listeners_.add(std::move(listener)); }
 
@@ -40,10 +39,17 @@ class PgFeedback final : public FeedbackStatsReader, public FeedbackLister, publ
  private:
   Task<FeedbackWrite> upsert(const pg::TaggedSql& statement, pg::Params params);
   Task<void> notify(const FeedbackWrite& write);  // the write listeners, after commit
+  // The statistics of `insight_ids` (one per id, in their order) in one statement run for
+  // `origin`.
+  Task<std::vector<domain::FeedbackStats>> read_stats(const pg::TaggedSql& statement,
+                                                      pg::ReadOrigin origin,
+                                                      std::vector<std::string> insight_ids);
 
   pg::Pool& pool_;
   // rate() goes through it: many ratings, one statement, one notice to the listeners.
   FeedbackRateBatcher ratings_;
+  // stats() goes through it: the misses of many requests, one statement.
+  FeedbackStatsBatcher stats_reads_;
   WriteListeners<std::vector<std::string>> listeners_{"feedback"};
 };
 

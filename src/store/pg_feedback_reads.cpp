@@ -1,5 +1,6 @@
-// The reads of PgFeedback (see pg_feedback.hpp): statistics from the aggregate table, and keyset
-// pages of records (keyset_page.hpp), newest created_at first.
+// The reads of PgFeedback (see pg_feedback.hpp): statistics from the aggregate table (the single
+// reads grouped by feedback_stats_batcher.hpp), and keyset pages of records (keyset_page.hpp),
+// newest created_at first. The constructor is here too: it wires both batchers.
 #include <algorithm>
 #include <unordered_map>
 #include <utility>
@@ -21,14 +22,14 @@ using domain::FeedbackStats;
 constexpr std::string_view kStatsColumns =
     "SELECT insight_id, rating_1, rating_2, rating_3, rating_4, rating_5, total_comments, "
     "flag_inaccurate, flag_misleading, flag_spam, flag_other FROM insight_feedback_stats";
-const std::string kStatsOneSql = std::string(kStatsColumns) + " WHERE insight_id = $1";
 const std::string kStatsManySql =
     std::string(kStatsColumns) + " WHERE insight_id = ANY($1::varchar[])";
 const std::string kRecordsSql =
     "SELECT " + std::string(detail::kFeedbackColumns) + " FROM insight_feedback";
 
 constexpr auto kRead = pg::StatementAccess::read;
-const pg::TaggedSql kStatsOne{{"feedback", "stats", kRead}, kStatsOneSql};
+// stats() of single insights, grouped by FeedbackStatsBatcher: the same statement as a batch.
+const pg::TaggedSql kStatsOne{{"feedback", "stats", kRead}, kStatsManySql};
 const pg::TaggedSql kStatsMany{{"feedback", "stats_batch", kRead}, kStatsManySql};
 // SQL built at run time from kRecordsSql (query_builder.hpp).
 const pg::TaggedSql kList{{"feedback", "list", kRead}, kRecordsSql};
@@ -72,17 +73,31 @@ std::span<const pg::TaggedSql> feedback_read_statements() {
   return kTable;
 }
 
+PgFeedback::PgFeedback(pg::Pool& pool)
+    : pool_(pool),
+      ratings_(pool,
+               [this](std::vector<std::string> insights) {
+                 return listeners_.notify(std::move(insights));
+               }),
+      stats_reads_(pool.executor(), [this](pg::ReadOrigin origin, std::vector<std::string> ids) {
+        return read_stats(kStatsOne, std::move(origin), std::move(ids));
+      }) {}
+
 Task<FeedbackStats> PgFeedback::stats(const std::string& insight_id) {
-  const pg::Result result = co_await pool_.execute(kStatsOne, pg::params(insight_id));
-  if (result.empty()) co_return zero_stats(insight_id);
-  co_return stats_from_row(result, 0);
+  co_return co_await stats_reads_.stats(insight_id, pg::current_read_origin());
 }
 
 Task<std::vector<FeedbackStats>> PgFeedback::stats_batch(const std::vector<std::string>& ids) {
+  co_return co_await read_stats(kStatsMany, pg::current_read_origin(), ids);
+}
+
+Task<std::vector<FeedbackStats>> PgFeedback::read_stats(const pg::TaggedSql& statement,
+                                                        pg::ReadOrigin origin,
+                                                        std::vector<std::string> ids) {
   std::vector<std::string> distinct = ids;
   std::sort(distinct.begin(), distinct.end());
   distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
-  const pg::Result result = co_await pool_.execute(kStatsMany, pg::params(distinct));
+  const pg::Result result = co_await pool_.execute_for(origin, statement, pg::params(distinct));
 
   std::unordered_map<std::string, FeedbackStats> found;
   found.reserve(static_cast<std::size_t>(result.rows()));
