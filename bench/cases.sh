@@ -21,6 +21,18 @@ case_feedback_stats() {
   done
   path=/api/v1/feedback/stats; bench_script feedback_stats "$2"
 }
+# Backfill progress (issue 15): BENCH_PROGRESS_JOBS (default 64) running jobs, reported on in
+# turn by bench/backfill_progress.lua with growing current_block.
+case_backfill_progress() {
+  local i
+  export BENCH_BACKFILL_JOBS="$2/backfill_jobs.txt"
+  : >"$BENCH_BACKFILL_JOBS"
+  for i in $(seq 1 "${BENCH_PROGRESS_JOBS:-64}"); do
+    bench_post_json "$1/api/v1/monitoring/backfill/start" '{"job_type":"blocks","start_block":0,"end_block":1000000000}' |
+      python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])' >>"$BENCH_BACKFILL_JOBS"
+  done
+  path=/api/v1/monitoring/backfill/progress; bench_script backfill_progress "$2"
+}
 case_backfill_status() {
   local i
   for i in $(seq 1 50); do

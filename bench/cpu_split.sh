@@ -47,5 +47,7 @@ for c in $cases; do
         '$1 ~ name { t += $3 - $2 } END { printf "%.2f", t / hz * 1e6 / n }'
   }
   printf '%-16s %10s %14s %14s %14s\n' "$c" "$rps" "$(per utxoiq)" "$(per postgres)" "$(per redis)"
+  # Failed requests are counted in the figures too: show them.
+  echo "$out" | grep -E 'Non-2xx|Socket errors' | sed 's/^ */  /' || true
   if declare -f "after_$c" >/dev/null; then "after_$c" "$base"; fi
 done

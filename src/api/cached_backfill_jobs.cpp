@@ -39,8 +39,10 @@ Task<std::optional<domain::BackfillJob>> CachedBackfillJobs::get(const Uuid& id)
 }
 
 store::BackfillWriteListener CachedBackfillJobs::invalidator() {
-  return [this](domain::BackfillJob job) -> Task<void> {
-    std::vector<std::string> keys{cache::backfill_job_key(job.id.to_string())};
+  return [this](std::vector<domain::BackfillJob> jobs) -> Task<void> {
+    std::vector<std::string> keys;
+    keys.reserve(jobs.size());
+    for (const auto& job : jobs) keys.push_back(cache::backfill_job_key(job.id.to_string()));
     co_await caches_.invalidate(std::move(keys));
   };
 }

@@ -54,8 +54,8 @@ class BackfillJobWriter {
   virtual Task<JobWrite> resume(const Uuid& id) = 0;
 };
 
-// Told of every committed change to a job (start included), with the job as stored
-// (write_listeners.hpp).
-using BackfillWriteListener = WriteListeners<domain::BackfillJob>::Listener;
+// Told of every committed change to jobs (start included), with the jobs as stored, each once
+// (write_listeners.hpp); a batch of progress reports is one notice for all the jobs it changed.
+using BackfillWriteListener = WriteListeners<std::vector<domain::BackfillJob>>::Listener;
 
 }  // namespace utxoiq::store

@@ -11,6 +11,9 @@
 //    never wait for each other.
 //  - expected_version is checked against the locked row, so it is exact: a mismatch is a real
 //    concurrent change, answered 409, never a transient retry.
+// Progress reports, the frequent change, keep these rules but share the transaction: a batch of
+// them locks all its jobs (in id order) and writes them back with one statement
+// (backfill_progress_batcher.hpp, internal/progress_batch.hpp).
 #include "store/pg_backfill_jobs.hpp"
 
 #include <algorithm>
@@ -21,7 +24,9 @@
 #include "pg/errors.hpp"
 #include "pg/pool.hpp"
 #include "pg/transaction.hpp"
+#include "store/internal/backfill_rows.hpp"
 #include "store/internal/keyset_page.hpp"
+#include "store/internal/progress_batch.hpp"
 #include "store/internal/query_builder.hpp"
 #include "store/internal/sql_values.hpp"
 #include "store/statement_tables.hpp"
@@ -32,13 +37,8 @@ namespace {
 
 using domain::BackfillJob;
 
-// Every query reads the columns in this order (job_from_row reads them by position).
-constexpr std::string_view kColumns =
-    "id, job_type, start_block, end_block, current_block, status, progress_percentage, "
-    "estimated_completion, error_message, started_at, updated_at, completed_at, created_by, "
-    "version";
-
-const std::string kSelectJobs = "SELECT " + std::string(kColumns) + " FROM backfill_jobs";
+const std::string kSelectJobs =
+    "SELECT " + std::string(detail::kBackfillColumns) + " FROM backfill_jobs";
 const std::string kSelectByIdSql = kSelectJobs + " WHERE id = $1";
 const std::string kLockByIdSql = kSelectByIdSql + " FOR UPDATE";
 
@@ -54,11 +54,9 @@ constexpr std::string_view kUpdateSet =
     "UPDATE backfill_jobs SET current_block = $2, status = $3, progress_percentage = $4, "
     "estimated_completion = $5, error_message = $6, updated_at = $7, completed_at = $8, "
     "version = $9";
-// last_progress_at is kept for operators (when did the worker last report?): a progress report
-// sets it, the other changes leave it; the API's `stale` follows the domain rule on updated_at.
+// Progress reports are written by the batch of internal/progress_batch.hpp, which also sets
+// last_progress_at; these changes leave it.
 const std::string kUpdateSql = std::string(kUpdateSet) + " WHERE id = $1";
-const std::string kUpdateWithProgressSql =
-    std::string(kUpdateSet) + ", last_progress_at = $7 WHERE id = $1";
 
 constexpr auto kRead = pg::StatementAccess::read;
 constexpr auto kWrite = pg::StatementAccess::write;
@@ -66,45 +64,29 @@ const pg::TaggedSql kSelectById{{"backfill_jobs", "get", kRead}, kSelectByIdSql}
 // SQL built at run time from kSelectJobs (query_builder.hpp).
 const pg::TaggedSql kList{{"backfill_jobs", "list", kRead}, kSelectJobs};
 const pg::TaggedSql kInsert{{"backfill_jobs", "start", kWrite}, kInsertSql};
-// The life-cycle changes (progress, complete, fail, pause, resume) share one method: change.
+// The life-cycle changes (complete, fail, pause, resume) share one method: change. Progress
+// reports are batched (internal/progress_batch.hpp).
 const pg::TaggedSql kLockById{{"backfill_jobs", "change", kWrite}, kLockByIdSql};
 const pg::TaggedSql kUpdate{{"backfill_jobs", "change", kWrite}, kUpdateSql};
-const pg::TaggedSql kUpdateWithProgress{{"backfill_jobs", "change", kWrite},
-                                        kUpdateWithProgressSql};
-const pg::TaggedSql kTable[] = {kSelectById, kList,   kInsert,
-                                kLockById,   kUpdate, kUpdateWithProgress};
-
-BackfillJob job_from_row(const pg::Result& r, int row) {
-  BackfillJob job;
-  job.id = row_uuid(r, row, 0);
-  job.job_type = std::string(r.text(row, 1));
-  job.start_block = r.int64(row, 2);
-  job.end_block = r.int64(row, 3);
-  job.current_block = r.int64(row, 4);
-  const auto status = domain::parse_backfill_status(r.text(row, 5));
-  if (!status) throw pg::DecodeError("backfill_jobs.status holds an unknown status");
-  job.status = *status;
-  job.progress_percentage = r.float64(row, 6);
-  job.estimated_completion = row_optional_time(r, row, 7);
-  job.error_message = row_optional_text(r, row, 8);
-  job.started_at = row_time(r, row, 9);
-  job.updated_at = row_time(r, row, 10);
-  job.completed_at = row_optional_time(r, row, 11);
-  job.created_by = row_optional_text(r, row, 12);
-  job.version = r.int64(row, 13);
-  return job;
-}
 
 }  // namespace
 
 std::span<const pg::TaggedSql> backfill_job_statements() {
-  return kTable;
+  // Built on first use: the progress statements live in progress_batch.cpp.
+  static const pg::TaggedSql table[] = {kSelectById,
+                                        kList,
+                                        kInsert,
+                                        kLockById,
+                                        kUpdate,
+                                        detail::progress_lock_statement(),
+                                        detail::progress_update_statement()};
+  return table;
 }
 
 Task<std::optional<BackfillJob>> PgBackfillJobs::get(const Uuid& id) {
   const pg::Result result = co_await pool_.execute(kSelectById, pg::params(sql_uuid(id)));
   if (result.empty()) co_return std::nullopt;
-  co_return job_from_row(result, 0);
+  co_return detail::backfill_job_from_row(result, 0);
 }
 
 Task<BackfillJobPage> PgBackfillJobs::list(const domain::BackfillListQuery& query) {
@@ -115,7 +97,7 @@ Task<BackfillJobPage> PgBackfillJobs::list(const domain::BackfillListQuery& quer
   const pg::Result result = co_await pool_.execute(q.sql(), q.params(), kList.tag);
   BackfillJobPage page;
   page.jobs = take_page<BackfillJob>(
-      result, query.page, kJobsOrder, job_from_row,
+      result, query.page, kJobsOrder, detail::backfill_job_from_row,
       [](const BackfillJob& job) { return std::pair(job.started_at, job.id); }, &page.next);
   co_return page;
 }
@@ -127,7 +109,7 @@ Task<BackfillJob> PgBackfillJobs::start(const domain::StartJob& request) {
       pg::params(sql_uuid(job.id), job.job_type, job.start_block, job.end_block, job.current_block,
                  std::string(to_string(job.status)), job.progress_percentage,
                  sql_time(job.started_at), job.created_by, job.version));
-  co_await listeners_.notify(job);
+  co_await listeners_.notify(std::vector<BackfillJob>(1, job));
   co_return job;
 }
 
@@ -149,7 +131,7 @@ Task<JobWrite> PgBackfillJobs::change(const Uuid& id, Rule rule, const pg::Tagge
     missing.outcome = JobWrite::Outcome::not_found;
     co_return missing;
   }
-  const BackfillJob stored = job_from_row(locked, 0);
+  const BackfillJob stored = detail::backfill_job_from_row(locked, 0);
   // Never before the last change, even if this machine's clock is behind the one that made it:
   // updated_at only moves forward.
   JobWrite change = rule(stored, std::max(now_utc(), stored.updated_at));
@@ -161,17 +143,12 @@ Task<JobWrite> PgBackfillJobs::change(const Uuid& id, Rule rule, const pg::Tagge
   std::vector<pg::Statement> write;
   write.push_back(update_statement(update_sql, change.job));
   co_await tx.commit(std::move(write));
-  co_await listeners_.notify(change.job);
+  co_await listeners_.notify(std::vector<BackfillJob>(1, change.job));
   co_return change;
 }
 
 Task<JobWrite> PgBackfillJobs::progress(const domain::ProgressUpdate& update) {
-  co_return co_await change(
-      update.job_id,
-      [&update](const BackfillJob& job, Timestamp now) {
-        return domain::apply_progress(job, update, now);
-      },
-      kUpdateWithProgress);
+  co_return co_await progress_.progress(update);
 }
 
 Task<JobWrite> PgBackfillJobs::complete(const Uuid& id) {

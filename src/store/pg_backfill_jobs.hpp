@@ -1,12 +1,15 @@
 #pragma once
 // The backfill_jobs table (migration 0001) behind the backfill interfaces of backfill_store.hpp.
 // The life-cycle rules are the domain's (domain/backfill_rules.hpp); this class only reads the
-// stored job, lets a rule decide, and writes the result back in the same transaction.
+// stored job, lets a rule decide, and writes the result back in the same transaction. Progress
+// reports, the hot write, are grouped into batches that do the same for many reports at once
+// (backfill_progress_batcher.hpp).
 #include <string>
 #include <vector>
 
 #include "domain/backfill_rules.hpp"
 #include "pg/statement_tag.hpp"
+#include "store/backfill_progress_batcher.hpp"
 #include "store/backfill_store.hpp"
 
 namespace utxoiq::pg {
@@ -19,7 +22,10 @@ class PgBackfillJobs final : public BackfillJobReader,
                              public BackfillJobLister,
                              public BackfillJobWriter {
  public:
-  explicit PgBackfillJobs(pg::Pool& pool) : pool_(pool) {}
+  explicit PgBackfillJobs(pg::Pool& pool)
+      : pool_(pool), progress_(pool, [this](std::vector<domain::BackfillJob> jobs) {
+          return listeners_.notify(std::move(jobs));
+        }) {}
 
   void add_write_listener(BackfillWriteListener listener) { listeners_.add(std::move(listener)); }
 
@@ -39,7 +45,9 @@ class PgBackfillJobs final : public BackfillJobReader,
   Task<JobWrite> change(const Uuid& id, Rule rule, const pg::TaggedSql& update_sql);
 
   pg::Pool& pool_;
-  WriteListeners<domain::BackfillJob> listeners_{"backfill job"};
+  WriteListeners<std::vector<domain::BackfillJob>> listeners_{"backfill job"};
+  // progress() goes through it: many reports, one transaction, one notice to the listeners.
+  BackfillProgressBatcher progress_;
 };
 
 }  // namespace utxoiq::store

@@ -5,9 +5,9 @@
 // from before it. Listeners run on the event loop thread. A listener that throws is logged and
 // the others still run: the write is committed, and its answer must not become an error.
 //
-//   WriteListeners<domain::BackfillJob> listeners_;      // in the repository
-//   repository.add_write_listener(cached.invalidator());  // at wiring
-//   co_await listeners_.notify(job);                       // after the commit
+//   WriteListeners<std::vector<domain::BackfillJob>> listeners_;  // in the repository
+//   repository.add_write_listener(cached.invalidator());           // at wiring
+//   co_await listeners_.notify(changed_jobs);                       // after the commit
 #include <exception>
 #include <functional>
 #include <string_view>
