@@ -3,7 +3,8 @@
 // brings the page's text to kMaxPageBytes, and next_cursor then continues after that item (the
 // key the store's keyset cursor would hold), so a client reading every page still gets every item
 // once, and no response page costs the event loop more than about this many bytes to build. A
-// page always shows at least one item. Used by every list route (metrics, feedback, backfill).
+// page always shows at least one item. Used by every list route (metrics, metric series,
+// feedback, backfill).
 #include <algorithm>
 #include <boost/json/object.hpp>
 #include <cassert>
