@@ -1,6 +1,8 @@
 // Metrics: pick a service and a metric type, see the hourly aggregate as a band (min to max, the
 // average as a line) over the chosen range, and the raw points over ranges of 6 h or less
-// ("zoomed in": a raw page holds at most 10,000 points).
+// ("zoomed in": a raw page holds at most 10,000 points). The series to pick from are read page by
+// page (500 a page, following next_cursor), up to SERIES_SHOWN of them: a writer can create
+// 10,000 series per batch, and a million would be 2,000 requests and a picker no one can use.
 import * as api from './api.js';
 import {chartFigure, destroyAll, palette, timeAxis, valueAxis} from './charts.js';
 import {clear, el, note, panel} from './dom.js';
@@ -9,11 +11,27 @@ import {errorText} from './panels.js';
 
 const RANGES = [['1', '1 h'], ['6', '6 h'], ['24', '24 h'], ['72', '3 days'], ['168', '7 days']];
 const RAW_UP_TO_HOURS = 6;
+const SERIES_PAGE = 500;  // the route's largest page
+const SERIES_SHOWN = 10000;
 const choice = {
   service: '',
   type: '',
   hours: '24'
 };
+
+// The series by (service_name, metric_type), up to SERIES_SHOWN; `more` when the list goes on.
+async function loadSeries() {
+  const series = [];
+  let cursor = null;
+  do {
+    const q = new URLSearchParams({limit: String(SERIES_PAGE)});
+    if (cursor) q.set('cursor', cursor);
+    const page = await api.get(`/api/v1/monitoring/metrics/series?${q}`);
+    series.push(...(page.series || []));
+    cursor = page.next_cursor || null;
+  } while (cursor && series.length < SERIES_SHOWN);
+  return {series, more: cursor !== null};
+}
 
 async function load(series) {
   const end = new Date();
@@ -151,9 +169,9 @@ export async function render(container, firstTime) {
   if (!firstTime) return;  // no live refresh: the operator picks what to load
   const body = el('div', {}, note('Loading…'));
   container.replaceChildren(panel('Metrics', body));
-  let series;
+  let series, more;
   try {
-    series = (await api.get('/api/v1/monitoring/metrics/series')).series || [];
+    ({series, more} = await loadSeries());
   } catch (e) {
     body.replaceChildren(el('p', {class: 'error-text'}, errorText(e)));
     return;
@@ -161,7 +179,9 @@ export async function render(container, firstTime) {
   const chartBox = el('div', {id: 'metric-chart', 'aria-live': 'polite'});
   const redraw = async () => {
     destroyAll();
-    body.replaceChildren(picker(series, redraw), chartBox);
+    const cut = `Only the first ${series.length} series (by service, then metric type) are listed.`;
+    body.replaceChildren(
+        ...[picker(series, redraw), more ? note(cut) : null, chartBox].filter(Boolean));
     if (!choice.service) {
       chartBox.replaceChildren(note('No metric series yet.'));
       return;

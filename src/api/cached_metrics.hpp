@@ -31,8 +31,8 @@ class CachedMetrics {
   Task<std::string> range_json(const domain::MetricRangeQuery& query);
   // {service_name, metric_type, interval, buckets: [...]}
   Task<std::string> aggregate_json(const domain::MetricAggregateQuery& query);
-  // {series: [...]}
-  Task<std::string> series_json();
+  // {series: [...], next_cursor}
+  Task<std::string> series_json(const domain::MetricSeriesQuery& query);
 
   store::MetricWriteListener invalidator();
 

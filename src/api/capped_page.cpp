@@ -24,14 +24,10 @@ std::string& CappedPage::next_item() {
   return out_;
 }
 
-std::string CappedPage::finish(const std::optional<domain::KeysetCursor>& next, bool cut,
-                               const domain::KeysetCursor& last) {
-  assert(!cut || items_ > 0);
+std::string CappedPage::finish(const std::optional<std::string>& next_cursor) {
   out_ += R"(],"next_cursor":)";
-  if (cut) {
-    append_json_string(out_, domain::encode_cursor(last));
-  } else if (next) {
-    append_json_string(out_, domain::encode_cursor(*next));
+  if (next_cursor) {
+    append_json_string(out_, *next_cursor);
   } else {
     out_ += "null";
   }

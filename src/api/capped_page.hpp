@@ -3,16 +3,20 @@
 // brings the page's text to kMaxPageBytes, and next_cursor then continues after that item (the
 // key the store's keyset cursor would hold), so a client reading every page still gets every item
 // once, and no response page costs the event loop more than about this many bytes to build. A
-// page always shows at least one item. Used by every list route (metrics, feedback, backfill).
+// page always shows at least one item. Used by every list route (metrics, metric series,
+// feedback, backfill).
 #include <algorithm>
 #include <boost/json/object.hpp>
+#include <cassert>
 #include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "domain/cursor.hpp"
+#include "domain/series_cursor.hpp"
 
 namespace utxoiq::api {
 
@@ -27,10 +31,9 @@ class CappedPage {
   bool room() const { return items_ == 0 || out_.size() < max_bytes_; }
   // The text so far, for appending one item; call next_item() first.
   std::string& next_item();
-  // The whole body, {"<member>":[...],"next_cursor":...}: a cursor after `last` (the key of the
-  // last item shown) when the page was cut, else `next`, the store's.
-  std::string finish(const std::optional<domain::KeysetCursor>& next, bool cut,
-                     const domain::KeysetCursor& last);
+  // The whole body, {"<member>":[...],"next_cursor":...}, with `next_cursor` the encoded cursor
+  // text (null on the last page).
+  std::string finish(const std::optional<std::string>& next_cursor);
 
  private:
   std::string out_;
@@ -39,17 +42,26 @@ class CappedPage {
 };
 
 // {"<member>": [...], "next_cursor": ...} of a store page (`items`, `next`) under the cap.
-// `append(out, item)` writes an item's JSON text; `key_of(item)` gives its keyset cursor.
+// `append(out, item)` writes an item's JSON text; `key_of(item)` gives its cursor, of the type of
+// the store's `next` (a domain::KeysetCursor, or a domain::SeriesCursor for the series list),
+// written by the domain's encode_cursor for that type. A cut page's next_cursor is the key of its
+// last item shown; an uncut page's is the store's.
 template <typename Item, typename Append, typename KeyOf>
 std::string render_capped_page(std::string_view member, const std::vector<Item>& items,
-                               const std::optional<domain::KeysetCursor>& next, Append append,
-                               KeyOf key_of, std::size_t max_bytes = kMaxPageBytes,
+                               const std::optional<std::invoke_result_t<KeyOf&, const Item&>>& next,
+                               Append append, KeyOf key_of, std::size_t max_bytes = kMaxPageBytes,
                                std::size_t bytes_per_item = 256) {
   CappedPage page(member, max_bytes, std::min(max_bytes, items.size() * bytes_per_item));
   std::size_t i = 0;
   for (; i < items.size() && page.room(); ++i) append(page.next_item(), items[i]);
-  const bool cut = i < items.size();
-  return page.finish(next, cut, cut ? key_of(items[i - 1]) : domain::KeysetCursor{});
+  std::optional<std::string> next_cursor;
+  if (i < items.size()) {
+    assert(i > 0 && "the first item always goes on the page");
+    next_cursor = domain::encode_cursor(key_of(items[i - 1]));
+  } else if (next) {
+    next_cursor = domain::encode_cursor(*next);
+  }
+  return page.finish(next_cursor);
 }
 
 // One object's JSON text appended to `out`, as http::json_response would write it.

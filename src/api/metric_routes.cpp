@@ -129,15 +129,12 @@ void add_schemas(ApiDocs& docs) {
                                        {"avg", number},
                                        {"min", number},
                                        {"max", number}}))}}));
-  docs.add_schema(
-      "MetricSeries",
-      schema::object({"series"},
-                     {{"series", schema::array_of(schema::object(
-                                     {"service_name", "metric_type", "unit", "last_timestamp"},
-                                     {{"service_name", schema::string()},
-                                      {"metric_type", schema::string()},
-                                      {"unit", schema::string()},
-                                      {"last_timestamp", time}}))}}));
+  docs.add_schema("MetricSeries",
+                  schema::object({"service_name", "metric_type", "unit", "last_timestamp"},
+                                 {{"service_name", schema::text(domain::kServiceNameRule)},
+                                  {"metric_type", schema::text(domain::kMetricTypeRule)},
+                                  {"unit", schema::text(domain::kUnitRule)},
+                                  {"last_timestamp", time}}));
 }
 
 json::object metric_example() {
@@ -252,10 +249,14 @@ std::vector<RouteSpec> metric_table(MetricRoutesDeps deps) {
        .path = path("/series"),
        .name = "metrics_series",
        .access = kReaders,
-       .doc = {.summary = "Every series with its unit and last point's time",
-               .replies = {{.schema = schema::ref("MetricSeries")}}},
-       .handler = [&reads = deps.reads](Request&) -> Task<Response> {
-         co_return http::json_text_response(200, co_await reads.series_json());
+       .doc = {.summary = "The series written, with the unit and last point's time of each, "
+                          "ordered by service_name then metric_type",
+               .query = with_paging({}),
+               .replies = {{.schema = schema::page("series", schema::ref("MetricSeries"))}},
+               .problems = {422}},
+       .handler = [&reads = deps.reads](Request& request) -> Task<Response> {
+         const auto query = valid_or_422(domain::parse_metric_series_query(query_of(request)));
+         co_return http::json_text_response(200, co_await reads.series_json(query));
        }},
   };
 }

@@ -2,6 +2,7 @@
 #include "domain/cursor.hpp"
 
 #include <array>
+#include <cassert>
 
 #include "util/base64url.hpp"
 #include "util/rfc3339.hpp"
@@ -16,6 +17,7 @@ constexpr std::size_t kEncodedBytes = 26;
 }  // namespace
 
 std::string encode_cursor(const KeysetCursor& cursor) {
+  assert(cursor.kind != CursorKind::metric_series && "series cursors are SeriesCursor's");
   std::array<char, kEncodedBytes> raw{};
   raw[0] = static_cast<char>(kFormatVersion);
   raw[1] = static_cast<char>(cursor.kind);
@@ -26,6 +28,7 @@ std::string encode_cursor(const KeysetCursor& cursor) {
 }
 
 std::optional<KeysetCursor> decode_cursor(std::string_view text, CursorKind expected) {
+  assert(expected != CursorKind::metric_series && "series cursors are SeriesCursor's");
   // 26 bytes encode to 35 characters; checking first spares decoding long garbage.
   if (text.size() != 35) return std::nullopt;
   const std::optional<std::string> raw = base64url_decode(text);

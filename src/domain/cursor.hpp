@@ -20,6 +20,9 @@ enum class CursorKind : std::uint8_t {
   feedback = 2,        // (created_at, id), newest first: list, comments and per-user lists
   metrics = 3,         // (timestamp, id), oldest first
   retention_runs = 4,  // (started_at, id), newest first
+  // Not a KeysetCursor: the (service_name, metric_type) of a SeriesCursor (series_cursor.hpp),
+  // listed here so that the kind byte of every cursor text names one list.
+  metric_series = 5,
 };
 
 struct KeysetCursor {

@@ -93,6 +93,17 @@ Validated<MetricAggregateQuery> parse_metric_aggregate_query(const QueryParams& 
   return query;
 }
 
+Validated<MetricSeriesQuery> parse_metric_series_query(const QueryParams& params) {
+  FieldErrors errors;
+  QueryFields fields(params, errors);
+  MetricSeriesQuery query;
+  query.limit =
+      fields.integer("limit", Presence::optional, 1, kMaxPageLimit).value_or(kDefaultPageLimit);
+  query.after = fields.series_cursor("cursor");
+  if (!errors.empty()) return errors;
+  return query;
+}
+
 boost::json::object to_json(const MetricBucket& bucket) {
   boost::json::object o;
   o.reserve(6);

@@ -10,6 +10,7 @@
 #include "domain/buckets.hpp"
 #include "domain/page.hpp"
 #include "domain/query_params.hpp"
+#include "domain/series_cursor.hpp"
 #include "domain/validated.hpp"
 #include "util/time.hpp"
 
@@ -56,6 +57,15 @@ std::chrono::microseconds default_aggregate_range(BucketInterval interval);
 
 // {bucket_start, count, sum, avg, min, max}
 boost::json::object to_json(const MetricBucket& bucket);
+
+// GET /api/v1/monitoring/metrics/series?limit=&cursor=
+// A keyset page by (service_name, metric_type): the list grows with every new series a writer
+// makes (10,000 per batch), so it is paged like every other list (issue 10).
+struct MetricSeriesQuery {
+  std::int64_t limit = kDefaultPageLimit;  // 1..kMaxPageLimit (50, 500)
+  std::optional<SeriesCursor> after;       // the key of the previous page's last series
+};
+Validated<MetricSeriesQuery> parse_metric_series_query(const QueryParams& params);
 
 // One item of GET /metrics/series.
 struct MetricSeries {

@@ -8,6 +8,13 @@
 
 namespace utxoiq::domain {
 
+namespace {
+
+// The same words for every list's cursor: which check refused it is no business of the client's.
+constexpr const char* kBadCursorMessage = "is not a valid cursor for this list";
+
+}  // namespace
+
 std::optional<std::int64_t> parse_decimal_int64(std::string_view text) {
   if (text.empty()) return std::nullopt;
   std::int64_t value = 0;
@@ -94,7 +101,15 @@ std::optional<KeysetCursor> QueryFields::cursor(std::string_view name, CursorKin
   const auto value = raw(name, Presence::optional);
   if (!value) return std::nullopt;
   auto c = decode_cursor(*value, kind);
-  if (!c) fail(name, "is not a valid cursor for this list");
+  if (!c) fail(name, kBadCursorMessage);
+  return c;
+}
+
+std::optional<SeriesCursor> QueryFields::series_cursor(std::string_view name) {
+  const auto value = raw(name, Presence::optional);
+  if (!value) return std::nullopt;
+  auto c = decode_series_cursor(*value);
+  if (!c) fail(name, kBadCursorMessage);
   return c;
 }
 

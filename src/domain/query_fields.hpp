@@ -12,6 +12,7 @@
 #include "domain/cursor.hpp"
 #include "domain/presence.hpp"
 #include "domain/query_params.hpp"
+#include "domain/series_cursor.hpp"
 #include "domain/text_rule.hpp"
 #include "util/field_error.hpp"
 #include "util/time.hpp"
@@ -37,6 +38,7 @@ class QueryFields {
   std::optional<Timestamp> timestamp(std::string_view name, Presence presence);
   std::optional<Uuid> uuid(std::string_view name, Presence presence);
   std::optional<KeysetCursor> cursor(std::string_view name, CursorKind kind);
+  std::optional<SeriesCursor> series_cursor(std::string_view name);
 
   void fail(std::string_view name, std::string message);
   // Whether an error has been recorded for `name` (to skip checks that combine parameters).

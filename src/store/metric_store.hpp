@@ -6,6 +6,8 @@
 //   store::PgMetricReader reader(pool);            // or a caching decorator around it
 //   auto page = co_await reader.range(query);      // oldest first, keyset-paginated
 //   auto buckets = co_await reader.aggregate(q);   // whole hours from rollups, edges from raw rows
+//   auto series = co_await reader.series(q);       // by (service_name, metric_type),
+//   keyset-paginated
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -29,6 +31,13 @@ struct MetricPage {
   std::optional<domain::KeysetCursor> next;
 };
 
+// One page of GET /metrics/series: the series, and the key of the last one when another page
+// follows.
+struct MetricSeriesPage {
+  std::vector<domain::MetricSeries> series;
+  std::optional<domain::SeriesCursor> next;
+};
+
 class MetricReader {
  public:
   virtual ~MetricReader() = default;
@@ -38,8 +47,9 @@ class MetricReader {
   // The non-empty buckets of the interval for the points in [start, end), oldest first.
   virtual Task<std::vector<domain::MetricBucket>> aggregate(
       const domain::MetricAggregateQuery& query) = 0;
-  // Every series ever written, ordered by (service_name, metric_type).
-  virtual Task<std::vector<domain::MetricSeries>> series() = 0;
+  // The series ever written, ordered by (service_name, metric_type), at most query.limit of them
+  // after query.after (a keyset page, never an OFFSET).
+  virtual Task<MetricSeriesPage> series(const domain::MetricSeriesQuery& query) = 0;
 };
 
 // An Idempotency-Key write: the key, whose it is, the fingerprint of the request, and the answer

@@ -1,7 +1,10 @@
 // SQL of the metric reads (see pg_metric_reader.hpp).
 #include "store/pg_metric_reader.hpp"
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
+#include <cassert>
+#include <cstdint>
 #include <string>
 #include <utility>
 
@@ -51,17 +54,29 @@ FROM parts
 GROUP BY 1
 ORDER BY 1)sql";
 
-constexpr std::string_view kSeriesText = R"sql(
+// A keyset page of the series catalogue: the row comparison after the previous page's last key
+// and the ORDER BY are both served by the primary key (service_name, metric_type), so a page
+// reads limit + 1 index entries wherever it starts (no OFFSET, which would read every skipped
+// row). Both sides compare in the columns' collation, so the order and the condition agree.
+constexpr std::string_view kSeriesFirstText = R"sql(
 SELECT service_name, metric_type, unit, last_timestamp
 FROM system_metrics_series
-ORDER BY service_name, metric_type)sql";
+ORDER BY service_name, metric_type
+LIMIT $1)sql";
+constexpr std::string_view kSeriesAfterText = R"sql(
+SELECT service_name, metric_type, unit, last_timestamp
+FROM system_metrics_series
+WHERE (service_name, metric_type) > ($1, $2)
+ORDER BY service_name, metric_type
+LIMIT $3)sql";
 
 constexpr auto kRead = pg::StatementAccess::read;
 // SQL built at run time from kRangeSelect (query_builder.hpp).
 constexpr pg::TaggedSql kRange{{"metrics", "range", kRead}, kRangeSelect};
 constexpr pg::TaggedSql kAggregateSql{{"metrics", "aggregate", kRead}, kAggregateText};
-constexpr pg::TaggedSql kSeriesSql{{"metrics", "series", kRead}, kSeriesText};
-constexpr pg::TaggedSql kTable[] = {kRange, kAggregateSql, kSeriesSql};
+constexpr pg::TaggedSql kSeriesFirst{{"metrics", "series", kRead}, kSeriesFirstText};
+constexpr pg::TaggedSql kSeriesAfter{{"metrics", "series", kRead}, kSeriesAfterText};
+constexpr pg::TaggedSql kTable[] = {kRange, kAggregateSql, kSeriesFirst, kSeriesAfter};
 
 domain::MetricRecord read_record(const pg::Result& result, int row) {
   domain::MetricRecord record;
@@ -125,15 +140,27 @@ Task<std::vector<domain::MetricBucket>> PgMetricReader::aggregate(
   co_return buckets;
 }
 
-Task<std::vector<domain::MetricSeries>> PgMetricReader::series() {
-  const auto result = co_await pool_.execute(kSeriesSql);
-  std::vector<domain::MetricSeries> out;
-  out.reserve(static_cast<std::size_t>(result.rows()));
-  for (int row = 0; row < result.rows(); ++row) {
-    out.push_back({std::string(result.text(row, 0)), std::string(result.text(row, 1)),
-                   std::string(result.text(row, 2)), row_time(result, row, 3)});
+Task<MetricSeriesPage> PgMetricReader::series(const domain::MetricSeriesQuery& query) {
+  assert(query.limit > 0);
+  // One row more than the page: whether it comes tells whether another page follows.
+  const std::int64_t fetch = query.limit + 1;
+  const auto& after = query.after;
+  const pg::TaggedSql& statement = after ? kSeriesAfter : kSeriesFirst;
+  pg::Params params =
+      after ? pg::params(after->service_name, after->metric_type, fetch) : pg::params(fetch);
+  const pg::Result result = co_await pool_.execute(statement, std::move(params));
+  MetricSeriesPage page;
+  const int shown = static_cast<int>(std::min<std::int64_t>(result.rows(), query.limit));
+  page.series.reserve(static_cast<std::size_t>(shown));
+  for (int row = 0; row < shown; ++row) {
+    page.series.push_back({std::string(result.text(row, 0)), std::string(result.text(row, 1)),
+                           std::string(result.text(row, 2)), row_time(result, row, 3)});
   }
-  co_return out;
+  if (result.rows() > shown && !page.series.empty()) {
+    const auto& last = page.series.back();
+    page.next = domain::SeriesCursor{last.service_name, last.metric_type};
+  }
+  co_return page;
 }
 
 }  // namespace utxoiq::store

@@ -1,7 +1,7 @@
 #pragma once
 // MetricReader on PostgreSQL: the range query by the (service_name, metric_type, "timestamp")
 // index with partition pruning, aggregates from the hourly rollups plus raw rows for partial edge
-// hours (aggregate_plan.hpp), and the series catalogue table.
+// hours (aggregate_plan.hpp), and the series catalogue table by its primary key.
 #include "store/metric_store.hpp"
 
 namespace utxoiq::pg {
@@ -17,7 +17,7 @@ class PgMetricReader final : public MetricReader {
   Task<MetricPage> range(const domain::MetricRangeQuery& query) override;
   Task<std::vector<domain::MetricBucket>> aggregate(
       const domain::MetricAggregateQuery& query) override;
-  Task<std::vector<domain::MetricSeries>> series() override;
+  Task<MetricSeriesPage> series(const domain::MetricSeriesQuery& query) override;
 
  private:
   pg::Pool& pool_;

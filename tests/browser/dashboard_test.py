@@ -28,6 +28,9 @@ CHROMEDRIVER = "/usr/bin/chromedriver"
 SCRIPT_COMMENT = ('<script>window.__xss = 1; document.title = "pwned";</script>'
                   '<img src=x onerror="window.__xss = 2">')
 METRIC_POINTS = 12
+# Series of one more service: more than a page of GET /metrics/series (at most 500), so the
+# metrics picker lists them all only by following next_cursor.
+MANY_SERIES = 600
 WAIT_S = 30
 
 
@@ -131,6 +134,11 @@ def seed(service):
               for i in range(METRIC_POINTS)]
     inserted = service.json("POST", "/api/v1/monitoring/metrics/batch", {"metrics": points})
     check(inserted["inserted"] == METRIC_POINTS, f"{METRIC_POINTS} metric points seeded")
+    many = [{"service_name": "zz-many", "metric_type": f"t{i:03d}", "unit": "ms",
+             "metric_value": i, "timestamp": (now - timedelta(minutes=1)).isoformat()}
+            for i in range(MANY_SERIES)]
+    inserted = service.json("POST", "/api/v1/monitoring/metrics/batch", {"metrics": many})
+    check(inserted["inserted"] == MANY_SERIES, f"{MANY_SERIES} more series seeded")
     for user, rating in (("alice", 5), ("bob", 4), ("carol", 2)):
         service.json("POST", "/api/v1/feedback/rate",
                      {"insight_id": "whale-move", "user_id": user, "rating": rating})
@@ -246,6 +254,7 @@ class Page:
 
 
 # Scripts run in the page (arguments[0] is the argument given to Page.js).
+JS_TYPE_OPTIONS = "return document.querySelectorAll('#metric-type option').length"
 JS_LOADED = "return document.readyState === 'complete' && typeof window.Chart === 'function'"
 JS_KEY_ERROR = ("const s = document.getElementById('key-status');"
                 " return s.classList.contains('error') ? s.textContent : '';")
@@ -346,6 +355,9 @@ def check_metrics(page):
     rows = page.js("return document.querySelectorAll('#metric-chart table tbody tr').length")
     check(rows >= METRIC_POINTS, "the chart's numbers are in a table")
     page.shot("3-metrics")
+    Select(page.driver.find_element(By.ID, "metric-service")).select_by_value("zz-many")
+    page.wait(lambda: page.js(JS_TYPE_OPTIONS) == MANY_SERIES,
+              f"all {MANY_SERIES} series of a service spread over two pages of the series list")
 
 
 def check_feedback_and_database(page):

@@ -215,7 +215,7 @@ TEST_F(MetricsIngest, SeriesListsEachSeriesWithTheUnitAndTimeOfItsNewestPoint) {
 TEST_F(MetricsIngest, SeriesIsEmptyBeforeAnyWrite) {
   const auto response = client_.get(kSeries);
   ASSERT_EQ(response.status, 200);
-  EXPECT_EQ(response.body, R"({"series":[]})"sv);
+  EXPECT_EQ(response.body, R"({"series":[],"next_cursor":null})"sv);
 }
 
 }  // namespace

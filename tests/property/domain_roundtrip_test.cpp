@@ -1,5 +1,6 @@
 // Round-trip properties of the value layer's text forms: RFC 3339 timestamps (also written with
-// arbitrary offsets and fraction lengths), keyset cursors, base64url and UUIDs. 100+ cases each.
+// arbitrary offsets and fraction lengths), keyset cursors, series cursors, base64url and UUIDs.
+// 100+ cases each.
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
@@ -10,6 +11,7 @@
 
 #include "domain/buckets.hpp"
 #include "domain/cursor.hpp"
+#include "domain/series_cursor.hpp"
 #include "util/base64url.hpp"
 #include "util/rfc3339.hpp"
 #include "util/uuid.hpp"
@@ -112,6 +114,30 @@ RC_GTEST_PROP(CursorProperty, RandomTextIsRefusedOrDecodesToAValidCursor, (std::
     // Only a well-formed encoding can decode, and it re-encodes to the same text.
     RC_ASSERT(encode_cursor(*decoded) == text);
   }
+}
+
+// A name of `rule`'s length range over the metric name characters [A-Za-z0-9_.:-].
+rc::Gen<std::string> any_metric_name(const TextRule& rule) {
+  static constexpr char kChars[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.:-";
+  return rc::gen::mapcat(
+      rc::gen::inRange<std::size_t>(rule.min_chars, rule.max_chars + 1), [](std::size_t size) {
+        return rc::gen::container<std::string>(
+            size, rc::gen::map(rc::gen::inRange<std::size_t>(0, sizeof kChars - 1),
+                               [](std::size_t i) { return kChars[i]; }));
+      });
+}
+
+RC_GTEST_PROP(SeriesCursorProperty, EncodeThenDecodeIsIdentity, ()) {
+  const SeriesCursor cursor{*any_metric_name(kServiceNameRule), *any_metric_name(kMetricTypeRule)};
+  const std::string text = encode_cursor(cursor);
+  RC_ASSERT(text.size() <= kMaxSeriesCursorChars);
+  RC_ASSERT(decode_series_cursor(text) == std::optional<SeriesCursor>(cursor));
+}
+
+RC_GTEST_PROP(SeriesCursorProperty, RandomTextIsRefusedOrDecodesToAValidCursor,
+              (std::string text)) {
+  if (const auto decoded = decode_series_cursor(text)) RC_ASSERT(encode_cursor(*decoded) == text);
 }
 
 RC_GTEST_PROP(Base64UrlProperty, EncodeThenDecodeIsIdentity, (std::string bytes)) {

@@ -1,9 +1,11 @@
-// Keyset cursors: round trip, and every kind of garbage refused.
+// Keyset cursors and the series cursor: round trip, and every kind of garbage refused.
 #include "domain/cursor.hpp"
 
 #include <gtest/gtest.h>
 
 #include <string>
+
+#include "domain/series_cursor.hpp"
 
 #include "util/base64url.hpp"
 #include "util/rfc3339.hpp"
@@ -58,6 +60,89 @@ TEST(Cursor, RefusesGarbage) {
   };
   for (const auto& text : cases) {
     EXPECT_FALSE(decode_cursor(text, CursorKind::feedback)) << text;
+  }
+}
+
+TEST(SeriesCursor, RoundTripsShortestLongestAndEveryNameCharacter) {
+  const std::string longest_service(kServiceNameRule.max_chars, 'S');
+  const std::string longest_type(kMetricTypeRule.max_chars, 't');
+  const SeriesCursor cursors[] = {
+      {"a", "b"},
+      {"api-gateway", "latency.p99"},
+      {"AZaz09_.:-", "-:._90zaZA"},
+      {longest_service, "x"},
+      {"x", longest_type},
+      {longest_service, longest_type},
+  };
+  for (const auto& cursor : cursors) {
+    const std::string text = encode_cursor(cursor);
+    EXPECT_LE(text.size(), kMaxSeriesCursorChars);
+    EXPECT_EQ(
+        text.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+        std::string::npos)
+        << text;
+    EXPECT_EQ(decode_series_cursor(text), cursor) << text;
+  }
+  EXPECT_EQ(encode_cursor(SeriesCursor{longest_service, longest_type}).size(),
+            kMaxSeriesCursorChars);
+}
+
+TEST(SeriesCursor, TheSplitBetweenTheNamesIsPartOfTheKey) {
+  // Same bytes, another split: another series.
+  const auto ab_c = decode_series_cursor(encode_cursor(SeriesCursor{"ab", "c"}));
+  const auto a_bc = decode_series_cursor(encode_cursor(SeriesCursor{"a", "bc"}));
+  ASSERT_TRUE(ab_c && a_bc);
+  EXPECT_NE(*ab_c, *a_bc);
+  EXPECT_NE(encode_cursor(*ab_c), encode_cursor(*a_bc));
+}
+
+TEST(SeriesCursor, IsNotAKeysetCursorAndNoKeysetCursorIsOne) {
+  const std::string series = encode_cursor(SeriesCursor{"api", "latency"});
+  for (const auto kind : {CursorKind::backfill_jobs, CursorKind::feedback, CursorKind::metrics,
+                          CursorKind::retention_runs}) {
+    EXPECT_FALSE(decode_cursor(series, kind));
+    EXPECT_FALSE(decode_series_cursor(encode_cursor(KeysetCursor{kind, Timestamp{}, kId})));
+  }
+  // A series cursor whose raw bytes are exactly a keyset cursor's length (26): 3 + 22 + 1.
+  const std::string same_length = encode_cursor(SeriesCursor{std::string(22, 's'), "t"});
+  ASSERT_EQ(same_length.size(), 35u);
+  EXPECT_FALSE(decode_cursor(same_length, CursorKind::metrics));
+}
+
+TEST(SeriesCursor, RefusesGarbageAndKeysTheApiCannotHaveWritten) {
+  const std::string raw = *base64url_decode(encode_cursor(SeriesCursor{"api", "cpu"}));
+  const auto with_byte = [&](std::size_t i, char c) {
+    std::string copy = raw;
+    copy[i] = c;
+    return base64url_encode(copy);
+  };
+  // A cursor of the right layout around names of our choosing.
+  const auto made = [](const std::string& service, const std::string& type) {
+    std::string bytes{'\x01', '\x05', static_cast<char>(service.size())};
+    return base64url_encode(bytes + service + type);
+  };
+  ASSERT_TRUE(decode_series_cursor(made("api", "cpu")));
+  const std::string cases[] = {
+      "",
+      "garbage!",
+      "AQU",  // the header alone
+      encode_cursor(SeriesCursor{"api", "cpu"}) + "=",
+      with_byte(0, 2),                      // unknown format version
+      with_byte(1, 3),                      // a metrics cursor's kind
+      with_byte(2, 0),                      // empty service name
+      with_byte(2, 6),                      // empty metric type
+      with_byte(2, 7),                      // a service name longer than what follows
+      with_byte(2, '\xff'),                 // likewise, at the byte's maximum
+      made("a b", "cpu"),                   // a character the names never hold
+      made("api", std::string("c\0u", 3)),  // NUL
+      made("api", "\xc3\xa9"),              // non-ASCII
+      made(std::string(kServiceNameRule.max_chars + 1, 's'), "t"),
+      made("s", std::string(kMetricTypeRule.max_chars + 1, 't')),
+      std::string(kMaxSeriesCursorChars + 1, 'A'),  // refused on length before decoding
+      std::string(1 << 20, 'A'),
+  };
+  for (const auto& text : cases) {
+    EXPECT_FALSE(decode_series_cursor(text)) << text.substr(0, 80);
   }
 }
 

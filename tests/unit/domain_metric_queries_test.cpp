@@ -1,4 +1,4 @@
-// Query parameters of the metric range and aggregate reads, and their result JSON.
+// Query parameters of the metric range, aggregate and series reads, and their result JSON.
 #include "domain/metric_queries.hpp"
 
 #include <gtest/gtest.h>
@@ -190,6 +190,44 @@ TEST(MetricAggregateQuery, NamesEveryInvalidParameter) {
     const auto r = parse_metric_aggregate_query(QueryParams(c.params), kNow);
     ASSERT_FALSE(r.ok()) << describe(c.params);
     EXPECT_EQ(fields_of(r.errors()), c.fields) << describe(c.params);
+  }
+}
+
+TEST(MetricSeriesQuery, DefaultsToFiftyFromTheStartAndTakesLimitAndCursor) {
+  const auto first = parse_metric_series_query(QueryParams(Params{}));
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->limit, 50);
+  EXPECT_FALSE(first->after);
+
+  const SeriesCursor cursor{"api", "latency.p99"};
+  const std::string token = encode_cursor(cursor);
+  for (const char* limit : {"1", "500"}) {
+    const Params params{{"limit", limit}, {"cursor", token}};
+    const auto r = parse_metric_series_query(QueryParams(params));
+    ASSERT_TRUE(r.ok()) << limit;
+    EXPECT_EQ(r->limit, std::stoll(limit));
+    EXPECT_EQ(r->after, cursor);
+  }
+}
+
+TEST(MetricSeriesQuery, NamesABadLimitAndABadCursor) {
+  const std::string keyset = encode_cursor(KeysetCursor{CursorKind::metrics, kNow, Uuid{}});
+  const std::vector<std::pair<Params, std::vector<std::string>>> cases{
+      {{{"limit", "0"}}, {"limit"}},
+      {{{"limit", "501"}}, {"limit"}},
+      {{{"limit", "-1"}}, {"limit"}},
+      {{{"limit", "ten"}}, {"limit"}},
+      {{{"limit", ""}}, {"limit"}},
+      {{{"limit", "5"}, {"limit", "6"}}, {"limit"}},
+      {{{"cursor", "garbage"}}, {"cursor"}},
+      {{{"cursor", ""}}, {"cursor"}},
+      {{{"cursor", keyset}}, {"cursor"}},  // another list's cursor
+      {{{"limit", "501"}, {"cursor", "%%%"}}, {"limit", "cursor"}},
+  };
+  for (const auto& [params, fields] : cases) {
+    const auto r = parse_metric_series_query(QueryParams(params));
+    ASSERT_FALSE(r.ok()) << describe(params);
+    EXPECT_EQ(fields_of(r.errors()), fields) << describe(params);
   }
 }
 

@@ -3,7 +3,9 @@
 // (time column, id) and a page starts strictly after the (time, id) of the previous page's last
 // row, so rows inserted between two fetches never cause duplicates or gaps, and the condition is
 // a row comparison that the (time, id) index serves directly. One row more than the limit is
-// fetched: whether it comes tells whether another page follows.
+// fetched: whether it comes tells whether another page follows. The one list without a time
+// column, the series catalogue, pages the same way on its key (service_name, metric_type) with a
+// domain::SeriesCursor (PgMetricReader::series).
 //
 //   QueryBuilder q("SELECT ... FROM backfill_jobs");
 //   if (status) q.where("status = " + q.bind(*status));

@@ -1,0 +1,61 @@
+// Series cursor encoding; the layout is documented in the header.
+#include "domain/series_cursor.hpp"
+
+#include <cassert>
+#include <cstdint>
+
+#include "domain/cursor.hpp"
+#include "domain/text_rule.hpp"
+#include "util/base64url.hpp"
+
+namespace utxoiq::domain {
+
+namespace {
+
+constexpr std::uint8_t kFormatVersion = 1;
+constexpr std::size_t kHeaderBytes = 3;
+// The length byte must hold the longest service name.
+static_assert(kServiceNameRule.max_chars <= 255);
+// The names are ASCII (Charset::metric_name): characters and bytes are the same count.
+static_assert(kServiceNameRule.charset == Charset::metric_name &&
+              kMetricTypeRule.charset == Charset::metric_name);
+
+bool valid_key(std::string_view service_name, std::string_view metric_type) {
+  return !check_text(service_name, kServiceNameRule) && !check_text(metric_type, kMetricTypeRule);
+}
+
+}  // namespace
+
+std::string encode_cursor(const SeriesCursor& cursor) {
+  assert(valid_key(cursor.service_name, cursor.metric_type) &&
+         "a stored series key satisfies the rules its write was validated by");
+  std::string raw;
+  raw.reserve(kHeaderBytes + cursor.service_name.size() + cursor.metric_type.size());
+  raw += static_cast<char>(kFormatVersion);
+  raw += static_cast<char>(CursorKind::metric_series);
+  raw += static_cast<char>(static_cast<std::uint8_t>(cursor.service_name.size()));
+  raw += cursor.service_name;
+  raw += cursor.metric_type;
+  return base64url_encode(raw);
+}
+
+std::optional<SeriesCursor> decode_series_cursor(std::string_view text) {
+  // Checked before decoding: a long text is refused without being read.
+  if (text.size() > kMaxSeriesCursorChars) return std::nullopt;
+  const std::optional<std::string> raw = base64url_decode(text);
+  if (!raw || raw->size() < kHeaderBytes) return std::nullopt;
+  const auto byte = [&](std::size_t i) { return static_cast<std::uint8_t>((*raw)[i]); };
+  if (byte(0) != kFormatVersion ||
+      byte(1) != static_cast<std::uint8_t>(CursorKind::metric_series)) {
+    return std::nullopt;
+  }
+  const std::size_t service_bytes = byte(2);
+  if (service_bytes > raw->size() - kHeaderBytes) return std::nullopt;
+  const std::string_view names = std::string_view(*raw).substr(kHeaderBytes);
+  const std::string_view service_name = names.substr(0, service_bytes);
+  const std::string_view metric_type = names.substr(service_bytes);
+  if (!valid_key(service_name, metric_type)) return std::nullopt;
+  return SeriesCursor{std::string(service_name), std::string(metric_type)};
+}
+
+}  // namespace utxoiq::domain
