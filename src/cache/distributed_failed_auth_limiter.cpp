@@ -31,6 +31,8 @@ std::optional<std::int64_t> DistributedFailedAuthLimiter::blocked(const std::str
       wait = shared_wait;
     }
   }
+  // The middleware answers 429 for every wait given here: counted as a refused request.
+  if (wait) blocked_.fetch_add(1, std::memory_order_relaxed);
   return wait;
 }
 
@@ -41,19 +43,27 @@ Task<std::optional<std::int64_t>> DistributedFailedAuthLimiter::record_failure(
   // failure this process saw.
   own_.record_failure(address, now);
   const std::optional<FailureCount> count = co_await shared_.add(address);
+  const std::optional<std::int64_t> answer = decide(address, count, now);
+  (answer ? blocked_ : unauthorized_).fetch_add(1, std::memory_order_relaxed);
+  co_return answer;
+}
+
+std::optional<std::int64_t> DistributedFailedAuthLimiter::decide(
+    const std::string& address, const std::optional<FailureCount>& count,
+    resilience::TimePoint now) {
   if (!count) {
     in_process_failures_.fetch_add(1, std::memory_order_relaxed);
-    co_return std::nullopt;  // 401; own_ blocks the address here once it reaches the limit
+    return std::nullopt;  // 401; own_ blocks the address here once it reaches the limit
   }
   shared_failures_.fetch_add(1, std::memory_order_relaxed);
-  if (count->before + 1 < limits_.limit) co_return std::nullopt;
+  if (count->before + 1 < limits_.limit) return std::nullopt;
   assert(count->blocked_for > resilience::Duration::zero());
   const auto until = now + count->blocked_for;
   learn_block(address, until, now);
   // Already at the limit before this one: the address was blocked (by failures other processes
   // saw), so this request gets the 429 it would have got there.
-  if (count->before >= limits_.limit) co_return seconds_until(until, now);
-  co_return std::nullopt;  // this failure reached the limit: 401, the next request 429
+  if (count->before >= limits_.limit) return seconds_until(until, now);
+  return std::nullopt;  // this failure reached the limit: 401, the next request 429
 }
 
 void DistributedFailedAuthLimiter::learn_block(const std::string& address,
@@ -71,7 +81,19 @@ void DistributedFailedAuthLimiter::learn_block(const std::string& address,
 
 DistributedFailedAuthLimiterCounters DistributedFailedAuthLimiter::counters() const {
   return {.shared = shared_failures_.load(std::memory_order_relaxed),
-          .in_process = in_process_failures_.load(std::memory_order_relaxed)};
+          .in_process = in_process_failures_.load(std::memory_order_relaxed),
+          .unauthorized = unauthorized_.load(std::memory_order_relaxed),
+          .blocked = blocked_.load(std::memory_order_relaxed)};
+}
+
+std::size_t DistributedFailedAuthLimiter::blocked_addresses() const {
+  const auto now = now_();
+  std::size_t count = own_.blocked_addresses(now);
+  // A learned block counts unless the own count blocks the same address (already counted).
+  for (const auto& [address, until] : blocked_until_) {
+    if (until > now && !own_.is_blocked(address, now)) ++count;
+  }
+  return count;
 }
 
 }  // namespace utxoiq::cache
