@@ -19,12 +19,15 @@
 #
 # Every request past the key's rate limit (100 a minute by default) is a 429 answered on its
 # header; UTXOIQ_SERVE_ARGS="--rate-limit-per-key 1000000" makes every request a hostile body.
+# The senders stream the body at once (a hostile client does not wait), so a 429 still costs the
+# service the draining of what they pushed before it; --expect-continue makes them wait for
+# 100 Continue as curl did, and a refusal on the header then costs no body byte.
 # Not a test: figures for docs/benchmarks.md. Loopback only.
 #   bash bench/hostile.sh [--seconds 20] [--senders 2] [--pace 0] [--control alone|closed|none]
-#                         [--service-cpus 0] [--wrk-cpu 1] [--sender-cpu 1]
+#                         [--expect-continue] [--service-cpus 0] [--wrk-cpu 1] [--sender-cpu 1]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-seconds=20 senders=2 pace=0 control=alone service_cpus='' wrk_cpu='' sender_cpu=''
+seconds=20 senders=2 pace=0 control=alone service_cpus='' wrk_cpu='' sender_cpu='' expect=()
 while [[ $# -gt 0 ]]; do
   case $1 in
     --seconds) seconds=$2; shift 2 ;;
@@ -34,6 +37,7 @@ while [[ $# -gt 0 ]]; do
     --service-cpus) service_cpus=$2; shift 2 ;;
     --wrk-cpu) wrk_cpu=$2; shift 2 ;;
     --sender-cpu) sender_cpu=$2; shift 2 ;;
+    --expect-continue) expect=(--expect-continue); shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -83,7 +87,7 @@ start_senders() {  # PORT OUTPUT_PREFIX
     # A simple command in the background: $! is the sender itself (taskset execs it), not a
     # subshell, so the TERM below reaches it.
     "${pin[@]}" python3 "$root/bench/hostile_sender.py" --port "$1" --key "$writer" \
-      --pace "$pace" >"$2-$i.json" &
+      --pace "$pace" "${expect[@]}" >"$2-$i.json" &
     sender_pids+=($!)
   done
   sleep 1  # the senders are sending before wrk starts

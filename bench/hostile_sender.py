@@ -17,7 +17,10 @@ Runs until SIGTERM/SIGINT or --seconds, then prints one line of JSON:
 "429_rate_limit" are the 429s of the per-key rate limit (100 requests a minute by default; they
 carry RateLimit-Limit), the rest of "429" the heavy-request limit's (2 in flight per key).
 "bytes_sent" counts body bytes handed to the kernel: for a request refused on its header that is
-what fitted in the socket buffers before the answer came, which the service then drains.
+what fitted in the socket buffers before the answer came, which the service then drains (up to
+64 MiB or 2 s, so that its answer is not lost to a reset). With --expect-continue the sender
+waits for 100 Continue before the body, as curl does for bodies over 1 MiB: a request refused on
+its header then sends no body byte.
 "errors" are requests without a status (refused or reset connection, timeout); after one the
 sender sleeps --error-pause so that a closed port is not a busy loop.
 
@@ -47,14 +50,15 @@ def hostile_body(size=BODY_BYTES):
     return head + b",0" * count + tail
 
 
-def request_head(host, port, path, key, length):
+def request_head(host, port, path, key, length, expect_continue):
     return (
         f"POST {path} HTTP/1.1\r\n"
         f"Host: {host}:{port}\r\n"
         f"Authorization: Bearer {key}\r\n"
         "Content-Type: application/json\r\n"
         f"Content-Length: {length}\r\n"
-        "Connection: close\r\n\r\n"
+        + ("Expect: 100-continue\r\n" if expect_continue else "")
+        + "Connection: close\r\n\r\n"
     ).encode("ascii")
 
 
@@ -78,34 +82,48 @@ def send_until_answered(sock, body, chunk, timeout):
     return sent
 
 
-def read_status(sock, timeout):
-    """(status code, whether the head has RateLimit-Limit) of the response, or (None, False) when
-    the connection ended before its head. RateLimit-Limit is sent by the per-key rate limit only,
-    which tells its 429 from the heavy-request limit's."""
+def read_head(sock, timeout, data=b""):
+    """(status code or None, header lines, bytes after the head) of the next response head;
+    None when the connection ended before it."""
     sock.setblocking(True)
     sock.settimeout(timeout)
-    data = b""
     while b"\r\n\r\n" not in data and len(data) < 16384:
         part = sock.recv(16384)
         if not part:
             break
         data += part
-    lines = data.split(b"\r\n\r\n", 1)[0].split(b"\r\n")
+    head, _, rest = data.partition(b"\r\n\r\n")
+    lines = head.split(b"\r\n")
     fields = lines[0].split()
     if len(fields) < 2 or not fields[1].isdigit():
-        return None, False
-    rate_limited = any(line.lower().startswith(b"ratelimit-limit:") for line in lines[1:])
-    return int(fields[1]), rate_limited
+        return None, [], b""
+    return int(fields[1]), lines[1:], rest
 
 
-def one_request(address, head, body, chunk, timeout):
+def read_status(sock, timeout, data=b""):
+    """(status code, whether the head has RateLimit-Limit) of the response, or (None, False) when
+    the connection ended before its head. RateLimit-Limit is sent by the per-key rate limit only,
+    which tells its 429 from the heavy-request limit's."""
+    status, lines, _ = read_head(sock, timeout, data)
+    rate_limited = any(line.lower().startswith(b"ratelimit-limit:") for line in lines)
+    return status, rate_limited
+
+
+def one_request(address, head, body, chunk, timeout, expect_continue):
     """(status or None, rate limited, body bytes sent) of one hostile request on a new
-    connection."""
+    connection. With `expect_continue` (the head asks for it, as curl does for large bodies) the
+    body is sent only after the service's 100 Continue; a refusal on the header comes instead."""
     with socket.create_connection(address, timeout=timeout) as sock:
         sock.sendall(head)
+        rest = b""
+        if expect_continue:
+            status, lines, rest = read_head(sock, timeout)
+            if status != 100:
+                rate_limited = any(line.lower().startswith(b"ratelimit-limit:") for line in lines)
+                return status, rate_limited, 0
         sock.setblocking(False)
         sent = send_until_answered(sock, body, chunk, timeout)
-        return *read_status(sock, timeout), sent
+        return *read_status(sock, timeout, rest), sent
 
 
 def main():
@@ -119,11 +137,14 @@ def main():
     parser.add_argument("--chunk", type=int, default=64 * 1024, help="bytes per send")
     parser.add_argument("--timeout", type=float, default=10)
     parser.add_argument("--error-pause", type=float, default=0.05)
+    parser.add_argument("--expect-continue", action="store_true",
+                        help="send Expect: 100-continue and the body only after 100 Continue")
     args = parser.parse_args()
     assert args.chunk > 0 and args.timeout > 0
 
     body = hostile_body()
-    head = request_head(args.host, args.port, args.path, args.key, len(body))
+    head = request_head(args.host, args.port, args.path, args.key, len(body),
+                        args.expect_continue)
     counts = {"422": 0, "429": 0, "429_rate_limit": 0, "other": 0, "errors": 0, "bytes_sent": 0}
 
     def stop(signum, frame):
@@ -136,7 +157,8 @@ def main():
         while not args.seconds or time.monotonic() - started < args.seconds:
             try:
                 status, rate_limited, sent = one_request((args.host, args.port), head, body,
-                                                         args.chunk, args.timeout)
+                                                         args.chunk, args.timeout,
+                                                         args.expect_continue)
             except (OSError, TimeoutError):
                 counts["errors"] += 1
                 time.sleep(args.error_pause)
