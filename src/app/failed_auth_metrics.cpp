@@ -7,7 +7,7 @@
 namespace utxoiq::app {
 
 void add_failed_auth_metrics(obs::Registry& registry, std::weak_ptr<const void> owner,
-                             const cache::DistributedFailedAuthLimiter& limiter) {
+                             cache::DistributedFailedAuthLimiter& limiter) {
   registry.add_collector([owner = std::move(owner), &limiter](obs::Exposition& out) {
     if (!owner.lock()) return;
     const cache::DistributedFailedAuthLimiterCounters counts = limiter.counters();

@@ -22,6 +22,6 @@ namespace utxoiq::app {
 
 // `limiter` is read only while `owner` is alive: the registry outlives the service that owns it.
 void add_failed_auth_metrics(obs::Registry& registry, std::weak_ptr<const void> owner,
-                             const cache::DistributedFailedAuthLimiter& limiter);
+                             cache::DistributedFailedAuthLimiter& limiter);
 
 }  // namespace utxoiq::app

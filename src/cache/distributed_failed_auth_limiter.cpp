@@ -9,7 +9,12 @@ namespace utxoiq::cache {
 DistributedFailedAuthLimiter::DistributedFailedAuthLimiter(FailureCounts& shared,
                                                            resilience::FailedAuthLimits limits,
                                                            resilience::NowFn now)
-    : shared_(shared), limits_(limits), now_(std::move(now)), own_(limits) {
+    : shared_(shared),
+      limits_(limits),
+      now_(std::move(now)),
+      own_(limits),
+      // Own and learned blocks: two tables of at most max_addresses each.
+      blocks_(2 * limits.max_addresses) {
   assert(now_);
 }
 
@@ -41,7 +46,7 @@ Task<std::optional<std::int64_t>> DistributedFailedAuthLimiter::record_failure(
   const auto now = now_();
   // Mirrored in process first: if the shared log is or goes away, the fallback starts from every
   // failure this process saw.
-  own_.record_failure(address, now);
+  if (const auto until = own_.record_failure(address, now)) blocks_.note(address, *until, now);
   const std::optional<FailureCount> count = co_await shared_.add(address);
   const std::optional<std::int64_t> answer = decide(address, count, now);
   (answer ? blocked_ : unauthorized_).fetch_add(1, std::memory_order_relaxed);
@@ -76,6 +81,7 @@ void DistributedFailedAuthLimiter::learn_block(const std::string& address,
   }
   auto& entry = blocked_until_[address];
   entry = std::max(entry, until);
+  blocks_.note(address, until, now);
   assert(blocked_until_.size() <= limits_.max_addresses);
 }
 
@@ -86,14 +92,8 @@ DistributedFailedAuthLimiterCounters DistributedFailedAuthLimiter::counters() co
           .blocked = blocked_.load(std::memory_order_relaxed)};
 }
 
-std::size_t DistributedFailedAuthLimiter::blocked_addresses() const {
-  const auto now = now_();
-  std::size_t count = own_.blocked_addresses(now);
-  // A learned block counts unless the own count blocks the same address (already counted).
-  for (const auto& [address, until] : blocked_until_) {
-    if (until > now && !own_.is_blocked(address, now)) ++count;
-  }
-  return count;
+std::size_t DistributedFailedAuthLimiter::blocked_addresses() {
+  return blocks_.count(now_());
 }
 
 }  // namespace utxoiq::cache

@@ -36,6 +36,7 @@
 
 #include "cache/failed_auth_limiter.hpp"
 #include "cache/failure_counts.hpp"
+#include "resilience/blocked_address_count.hpp"
 #include "resilience/clock.hpp"
 #include "resilience/failed_auth_window.hpp"
 
@@ -64,10 +65,10 @@ class DistributedFailedAuthLimiter : public FailedAuthLimiter {
 
   DistributedFailedAuthLimiterCounters counters() const;
   std::size_t learned_blocks() const { return blocked_until_.size(); }
-  // Addresses blocked() refuses now, each counted once: a gauge read at scrape time, on the
-  // thread that uses the limiter (every scrape runs on the event loop). A walk over the tracked
-  // addresses (at most max_addresses per table), not for the request path.
-  std::size_t blocked_addresses() const;
+  // Addresses blocked() refuses now, each counted once (resilience/blocked_address_count.hpp):
+  // a gauge read at scrape time, on the thread that uses the limiter (every scrape runs on the
+  // event loop).
+  std::size_t blocked_addresses();
 
  private:
   // Whole seconds until `until`, at least 1; nullopt when it has passed.
@@ -86,6 +87,8 @@ class DistributedFailedAuthLimiter : public FailedAuthLimiter {
   resilience::FailedAuthWindow own_;  // every failure this process saw
   // Blocks the shared count reported in replies to this process's failures.
   std::unordered_map<std::string, resilience::TimePoint> blocked_until_;
+  // Every block of the two above, for the gauge.
+  resilience::BlockedAddressCount blocks_;
   std::atomic<std::uint64_t> shared_failures_{0};
   std::atomic<std::uint64_t> in_process_failures_{0};
   std::atomic<std::uint64_t> unauthorized_{0};

@@ -13,35 +13,19 @@ void FailedAuthWindow::forget_old(std::deque<TimePoint>& times, TimePoint now) c
   while (!times.empty() && times.front() <= now - limits_.window) times.pop_front();
 }
 
-bool FailedAuthWindow::blocks(const std::deque<TimePoint>& times, TimePoint now) const {
-  assert(times.size() <= limits_.limit);
-  return times.size() == limits_.limit && times.front() > now - limits_.window;
-}
-
-bool FailedAuthWindow::is_blocked(const std::string& address, TimePoint now) const {
-  const auto found = failures_.find(address);
-  return found != failures_.end() && blocks(found->second, now);
-}
-
-std::size_t FailedAuthWindow::blocked_addresses(TimePoint now) const {
-  std::size_t count = 0;
-  for (const auto& [address, times] : failures_) count += blocks(times, now) ? 1 : 0;
-  return count;
-}
-
 std::optional<std::int64_t> FailedAuthWindow::blocked(const std::string& address, TimePoint now) {
   const auto found = failures_.find(address);
   if (found == failures_.end()) return std::nullopt;
   auto& times = found->second;
   forget_old(times, now);
   if (times.size() < limits_.limit) return std::nullopt;
-  assert(blocks(times, now));
   // Free again when the oldest failure of the window leaves it.
   const std::int64_t seconds = ceil_seconds(times.front() + limits_.window - now);
   return seconds < 1 ? 1 : seconds;
 }
 
-void FailedAuthWindow::record_failure(const std::string& address, TimePoint now) {
+std::optional<TimePoint> FailedAuthWindow::record_failure(const std::string& address,
+                                                          TimePoint now) {
   auto [entry, inserted] = failures_.try_emplace(address);
   if (inserted) {
     arrival_.push_back(address);
@@ -58,6 +42,9 @@ void FailedAuthWindow::record_failure(const std::string& address, TimePoint now)
   // Only the newest `limit` failures can decide anything (the oldest of them frees the address).
   while (times.size() > limits_.limit) times.pop_front();
   assert(times.size() <= limits_.limit);
+  // blocked()'s rule: `limit` failures in the window, free when the oldest of them leaves it.
+  if (times.size() < limits_.limit) return std::nullopt;
+  return times.front() + limits_.window;
 }
 
 }  // namespace utxoiq::resilience

@@ -30,22 +30,14 @@ class FailedAuthWindow {
 
   // Whole seconds (>= 1) until `address` may try again, or nullopt when it may try now.
   std::optional<std::int64_t> blocked(const std::string& address, TimePoint now);
-  // Counts a failed authentication of `address`.
-  void record_failure(const std::string& address, TimePoint now);
+  // Counts a failed authentication of `address`. Returns when its block ends (blocked() answers
+  // until then) when this failure leaves it blocked, else nullopt.
+  std::optional<TimePoint> record_failure(const std::string& address, TimePoint now);
   std::size_t tracked_addresses() const { return failures_.size(); }
-  // Whether `address` is blocked at `now`, as blocked() answers, without forgetting anything (so
-  // it can be asked from a const reader).
-  bool is_blocked(const std::string& address, TimePoint now) const;
-  // How many tracked addresses are blocked at `now`: a gauge read at scrape time. A walk over
-  // every tracked address (at most max_addresses), so not for the request path.
-  std::size_t blocked_addresses(TimePoint now) const;
   const FailedAuthLimits& limits() const { return limits_; }
 
  private:
   void forget_old(std::deque<TimePoint>& times, TimePoint now) const;
-  // The rule of blocked() on one address's log: `limit` failures still inside the window. The log
-  // holds at most the newest `limit` failures, so that is "full, and its oldest not yet expired".
-  bool blocks(const std::deque<TimePoint>& times, TimePoint now) const;
 
   FailedAuthLimits limits_;
   std::unordered_map<std::string, std::deque<TimePoint>> failures_;

@@ -9,7 +9,8 @@
 //    (never unlimited), and after the outage those failures still count in that process;
 //  - the counters exported on /metrics (app/failed_auth_metrics.hpp) move by exactly the requests
 //    refused 401 and 429, and the blocked-address gauge counts each blocked address once;
-// and the in-process window itself (resilience/failed_auth_window.hpp).
+// and the in-process window itself (resilience/failed_auth_window.hpp) and the count of blocked
+// addresses (resilience/blocked_address_count.hpp).
 #include <gtest/gtest.h>
 
 #include <boost/asio/io_context.hpp>
@@ -17,6 +18,7 @@
 #include <map>
 
 #include "cache/distributed_failed_auth_limiter.hpp"
+#include "resilience/blocked_address_count.hpp"
 #include "resilience/failed_auth_window.hpp"
 #include "support/run_task.hpp"
 
@@ -217,28 +219,44 @@ TEST(FailedAuthWindow, BlocksAfterTheLimitUntilTheOldestFailureLeavesTheWindow) 
   EXPECT_EQ(window.tracked_addresses(), 2u);
 }
 
-TEST(FailedAuthWindow, TheBlockedAddressesAreThoseBlockedAnswersFor) {
+TEST(FailedAuthWindow, ARecordedFailureTellsWhenTheBlockItLeavesEnds) {
   resilience::FailedAuthWindow window({.limit = 2, .window = 10s, .max_addresses = 10});
   const auto t0 = TimePoint{} + 1h;
-  window.record_failure("a", t0);
-  window.record_failure("a", t0 + 1s);
-  window.record_failure("b", t0 + 2s);
-  window.record_failure("b", t0 + 5s);
-  window.record_failure("c", t0 + 5s);
-  // At t0 + 5 s a and b are blocked; a's failure at t0 leaves the window at t0 + 10 s, b's at
-  // t0 + 2 s at t0 + 12 s. Times in order: blocked() forgets what has left the window.
-  const std::vector<std::pair<TimePoint, std::size_t>> expected{
-      {t0 + 5s, 2}, {t0 + 10s, 1}, {t0 + 11s, 1}, {t0 + 12s, 0}};
-  for (const auto& [at, count] : expected) {
-    EXPECT_EQ(window.blocked_addresses(at), count);
-    std::size_t blocked = 0;
-    for (const std::string address : {"a", "b", "c"}) {
-      const bool is = window.is_blocked(address, at);
-      EXPECT_EQ(is, window.blocked(address, at).has_value()) << address;
-      blocked += is ? 1 : 0;
-    }
-    EXPECT_EQ(blocked, count);
-  }
+  EXPECT_FALSE(window.record_failure("a", t0));
+  const auto until = window.record_failure("a", t0 + 1s);
+  ASSERT_TRUE(until);
+  EXPECT_EQ(*until, t0 + 10s);  // when the failure at t0 leaves the window
+  EXPECT_TRUE(window.blocked("a", *until - 1ms));
+  EXPECT_FALSE(window.blocked("a", *until));
+  EXPECT_EQ(window.record_failure("a", t0 + 12s), std::nullopt) << "the one at t0 + 1 s is gone";
+  EXPECT_EQ(window.record_failure("a", t0 + 13s), t0 + 22s);
+}
+
+TEST(BlockedAddressCount, CountsEachAddressOnceUntilItsLatestEnd) {
+  resilience::BlockedAddressCount blocked(100);
+  const auto t0 = TimePoint{} + 1h;
+  blocked.note("a", t0 + 10s, t0);
+  blocked.note("b", t0 + 5s, t0);
+  blocked.note("a", t0 + 3s, t0);   // an earlier end: a stays until t0 + 10 s
+  blocked.note("b", t0 + 20s, t0);  // a later one: b now until t0 + 20 s
+  blocked.note("c", t0, t0);        // already over: not counted
+  EXPECT_EQ(blocked.count(t0), 2u);
+  EXPECT_EQ(blocked.count(t0 + 9s), 2u);
+  EXPECT_EQ(blocked.count(t0 + 10s), 1u);  // the end is exclusive, as blocked() has it
+  EXPECT_EQ(blocked.count(t0 + 19s), 1u);
+  EXPECT_EQ(blocked.count(t0 + 20s), 0u);
+  blocked.note("a", t0 + 30s, t0 + 20s);
+  EXPECT_EQ(blocked.count(t0 + 20s), 1u);
+}
+
+TEST(BlockedAddressCount, IsBounded) {
+  resilience::BlockedAddressCount blocked(3);
+  const auto t0 = TimePoint{} + 1h;
+  for (int i = 0; i < 10; ++i) blocked.note("address-" + std::to_string(i), t0 + 60s, t0);
+  EXPECT_EQ(blocked.count(t0), 3u);
+  EXPECT_EQ(blocked.count(t0 + 60s), 0u);
+  blocked.note("another", t0 + 90s, t0 + 60s);  // room again once those ended
+  EXPECT_EQ(blocked.count(t0 + 60s), 1u);
 }
 
 }  // namespace
