@@ -45,6 +45,7 @@
 #include "app/backup_jobs.hpp"
 #include "app/database_up_metric.hpp"
 #include "app/exit_codes.hpp"
+#include "app/failed_auth_metrics.hpp"
 #include "app/index_advice.hpp"
 #include "app/loop_lag_monitor.hpp"
 #include "app/metrics_maintenance.hpp"
@@ -447,6 +448,7 @@ struct Service::Impl {
       ryw_tokens->add_metrics(obs::default_registry());
     }
     co_await start_authentication();
+    add_failed_auth_metrics(obs::default_registry(), metrics_owner, failed_auth);
     co_await metric_maintenance.start();  // partitions exist before the first write
     retention.start();
     if (!config.alert_webhook.empty()) {

@@ -36,14 +36,22 @@
 
 #include "cache/failed_auth_limiter.hpp"
 #include "cache/failure_counts.hpp"
+#include "resilience/blocked_address_count.hpp"
 #include "resilience/clock.hpp"
 #include "resilience/failed_auth_window.hpp"
 
 namespace utxoiq::cache {
 
+// What this process's limiter counted (exported on /metrics by app/failed_auth_metrics). The
+// middleware acts on every answer, so `unauthorized` and `blocked` are exactly the requests it
+// refused with 401 and with 429; shared + in_process == unauthorized + the failures answered 429.
 struct DistributedFailedAuthLimiterCounters {
-  std::uint64_t shared = 0;      // failures counted in the shared log
-  std::uint64_t in_process = 0;  // failures counted in process only (shared log unavailable)
+  std::uint64_t shared = 0;        // failures counted in the shared log
+  std::uint64_t in_process = 0;    // failures counted in process only (shared log unavailable)
+  std::uint64_t unauthorized = 0;  // failures answered 401 (under the limit)
+  // Requests answered 429: blocked() said so (before the key was looked at), or a failure found
+  // the address already over the limit.
+  std::uint64_t blocked = 0;
 };
 
 class DistributedFailedAuthLimiter : public FailedAuthLimiter {
@@ -57,11 +65,19 @@ class DistributedFailedAuthLimiter : public FailedAuthLimiter {
 
   DistributedFailedAuthLimiterCounters counters() const;
   std::size_t learned_blocks() const { return blocked_until_.size(); }
+  // Addresses blocked() refuses now, each counted once (resilience/blocked_address_count.hpp):
+  // a gauge read at scrape time, on the thread that uses the limiter (every scrape runs on the
+  // event loop).
+  std::size_t blocked_addresses();
 
  private:
   // Whole seconds until `until`, at least 1; nullopt when it has passed.
   static std::optional<std::int64_t> seconds_until(resilience::TimePoint until,
                                                    resilience::TimePoint now);
+  // The answer to a failure the shared log counted as `count` (nullopt: not counted there).
+  std::optional<std::int64_t> decide(const std::string& address,
+                                     const std::optional<FailureCount>& count,
+                                     resilience::TimePoint now);
   void learn_block(const std::string& address, resilience::TimePoint until,
                    resilience::TimePoint now);
 
@@ -71,8 +87,12 @@ class DistributedFailedAuthLimiter : public FailedAuthLimiter {
   resilience::FailedAuthWindow own_;  // every failure this process saw
   // Blocks the shared count reported in replies to this process's failures.
   std::unordered_map<std::string, resilience::TimePoint> blocked_until_;
+  // Every block of the two above, for the gauge.
+  resilience::BlockedAddressCount blocks_;
   std::atomic<std::uint64_t> shared_failures_{0};
   std::atomic<std::uint64_t> in_process_failures_{0};
+  std::atomic<std::uint64_t> unauthorized_{0};
+  std::atomic<std::uint64_t> blocked_{0};
 };
 
 }  // namespace utxoiq::cache

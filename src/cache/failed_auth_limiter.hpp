@@ -16,7 +16,8 @@ class FailedAuthLimiter {
  public:
   virtual ~FailedAuthLimiter() = default;
   // Whole seconds (>= 1) until `address` may try again, or nullopt. Decided from what this process
-  // knows, without a round trip: every request to a key-protected route asks it.
+  // knows, without a round trip: every request to a key-protected route asks it, once, and is
+  // refused 429 on a yes (which the implementation may count as such a refusal).
   virtual std::optional<std::int64_t> blocked(const std::string& address) = 0;
   // Counts one failed authentication of `address`. Whole seconds (>= 1) when the address was
   // already over the limit (answer 429 with that Retry-After), nullopt otherwise (answer 401).

@@ -24,7 +24,8 @@ std::optional<std::int64_t> FailedAuthWindow::blocked(const std::string& address
   return seconds < 1 ? 1 : seconds;
 }
 
-void FailedAuthWindow::record_failure(const std::string& address, TimePoint now) {
+std::optional<TimePoint> FailedAuthWindow::record_failure(const std::string& address,
+                                                          TimePoint now) {
   auto [entry, inserted] = failures_.try_emplace(address);
   if (inserted) {
     arrival_.push_back(address);
@@ -41,6 +42,9 @@ void FailedAuthWindow::record_failure(const std::string& address, TimePoint now)
   // Only the newest `limit` failures can decide anything (the oldest of them frees the address).
   while (times.size() > limits_.limit) times.pop_front();
   assert(times.size() <= limits_.limit);
+  // blocked()'s rule: `limit` failures in the window, free when the oldest of them leaves it.
+  if (times.size() < limits_.limit) return std::nullopt;
+  return times.front() + limits_.window;
 }
 
 }  // namespace utxoiq::resilience

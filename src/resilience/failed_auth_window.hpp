@@ -30,8 +30,9 @@ class FailedAuthWindow {
 
   // Whole seconds (>= 1) until `address` may try again, or nullopt when it may try now.
   std::optional<std::int64_t> blocked(const std::string& address, TimePoint now);
-  // Counts a failed authentication of `address`.
-  void record_failure(const std::string& address, TimePoint now);
+  // Counts a failed authentication of `address`. Returns when its block ends (blocked() answers
+  // until then) when this failure leaves it blocked, else nullopt.
+  std::optional<TimePoint> record_failure(const std::string& address, TimePoint now);
   std::size_t tracked_addresses() const { return failures_.size(); }
   const FailedAuthLimits& limits() const { return limits_; }
 

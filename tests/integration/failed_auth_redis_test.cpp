@@ -6,11 +6,14 @@
 //  - with Redis down no failure waits or fails, each process blocks after the failures it saw,
 //    and Redis counts again when it is back;
 //  - over HTTP, two whole services on one database and one Redis: bad keys sent to both
-//    alternately get 401 up to the limit in total, then 429, and a right key is refused too.
+//    alternately get 401 up to the limit in total, then 429, and a right key is refused too;
+//  - the counters of /metrics (utxoiq_auth_failures_total, utxoiq_auth_blocked_total) move by
+//    exactly the requests refused 401 and 429, and each service reports the address blocked.
 #include <gtest/gtest.h>
 
 #include <boost/asio/io_context.hpp>
 #include <random>
+#include <sstream>
 
 #include "cache/distributed_failed_auth_limiter.hpp"
 #include "cache/redis_client.hpp"
@@ -97,6 +100,10 @@ TEST_F(FailedAuthRedis, TwoProcessesCountOneAddressAsOne) {
                                           "429 before the key",
                                           "429 before the key"};
   EXPECT_EQ(answers, expected);
+  // What /metrics exports: one count per refused request, 401 and 429 apart (asked before the
+  // checks below: each yes of blocked() counts as a refused request, as the middleware sends one).
+  EXPECT_EQ(a.counters().unauthorized + b.counters().unauthorized, 4u);
+  EXPECT_EQ(a.counters().blocked + b.counters().blocked, 4u);
   const auto wait = a.blocked("192.0.2.1");
   ASSERT_TRUE(wait);
   EXPECT_GE(*wait, 59);
@@ -105,6 +112,8 @@ TEST_F(FailedAuthRedis, TwoProcessesCountOneAddressAsOne) {
   EXPECT_EQ(a.counters().shared + b.counters().shared, 5u);
   EXPECT_EQ(a.counters().in_process + b.counters().in_process, 0u);
   EXPECT_EQ(counts_a.errors() + counts_b.errors(), 0u);
+  EXPECT_EQ(a.blocked_addresses(), 1u);
+  EXPECT_EQ(b.blocked_addresses(), 1u);
 }
 
 TEST_F(FailedAuthRedis, TheScriptCountsAsTheInProcessWindow) {
@@ -175,6 +184,17 @@ TEST_F(FailedAuthRedis, WithRedisDownEachProcessBlocksByItselfAndNoFailureWaits)
   EXPECT_EQ(a.counters().shared + b.counters().shared, 6u);
 }
 
+// The sum of the samples named `name` in a scrape: with two services in this test process, each
+// adds its own (unlabelled) sample to the one registry, so the sum is the two services' total.
+double sum_of(const std::string& exposition, const std::string& name) {
+  double sum = 0;
+  std::istringstream lines(exposition);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind(name + " ", 0) == 0) sum += std::stod(line.substr(name.size() + 1));
+  }
+  return sum;
+}
+
 // Two whole services (as two instances, or two workers of `serve --workers 2`) on one database
 // and one Redis, with --auth-failure-limit 4.
 TEST_F(FailedAuthRedis, OverHttpTwoServicesLimitOneAddressAsOne) {
@@ -186,6 +206,10 @@ TEST_F(FailedAuthRedis, OverHttpTwoServicesLimitOneAddressAsOne) {
   auto a = service_a.client("wrong-key-0123456789abcdef0123456789");
   auto b = service_b.client("wrong-key-0123456789abcdef0123456789");
   const std::string route = "/api/v1/monitoring/backfill/status";
+  const std::string before = a.get("/metrics").body;
+  EXPECT_EQ(sum_of(before, "utxoiq_auth_failures_total"), 0);
+  EXPECT_EQ(sum_of(before, "utxoiq_auth_blocked_total"), 0);
+  EXPECT_EQ(sum_of(before, "utxoiq_auth_blocked_addresses"), 0);
 
   std::vector<int> statuses;
   for (int i = 0; i < 8; ++i) statuses.push_back((i % 2 == 0 ? a : b).get(route).status);
@@ -202,6 +226,13 @@ TEST_F(FailedAuthRedis, OverHttpTwoServicesLimitOneAddressAsOne) {
     EXPECT_EQ(refused.json().as_object().at("status").as_int64(), 429);
   }
   EXPECT_EQ(a.get("/healthz").status, 200) << "open routes are not limited";
+
+  // 4 refused 401, 4 + 2 (the right key) refused 429; the address blocked in both services.
+  const std::string after = a.get("/metrics").body;
+  EXPECT_EQ(sum_of(after, "utxoiq_auth_failures_total"), 4);
+  EXPECT_EQ(sum_of(after, "utxoiq_auth_blocked_total"), 6);
+  EXPECT_EQ(sum_of(after, "utxoiq_auth_blocked_addresses"), 2);
+  EXPECT_EQ(after.find("wrong-key"), std::string::npos) << "never a key";
 }
 
 }  // namespace

@@ -7,7 +7,10 @@
 //  - blocked() never asks the shared count (requests that authenticate cost no round trip);
 //  - with the shared count unavailable, each process blocks after `limit` failures it saw
 //    (never unlimited), and after the outage those failures still count in that process;
-// and the in-process window itself (resilience/failed_auth_window.hpp).
+//  - the counters exported on /metrics (app/failed_auth_metrics.hpp) move by exactly the requests
+//    refused 401 and 429, and the blocked-address gauge counts each blocked address once;
+// and the in-process window itself (resilience/failed_auth_window.hpp) and the count of blocked
+// addresses (resilience/blocked_address_count.hpp).
 #include <gtest/gtest.h>
 
 #include <boost/asio/io_context.hpp>
@@ -15,6 +18,7 @@
 #include <map>
 
 #include "cache/distributed_failed_auth_limiter.hpp"
+#include "resilience/blocked_address_count.hpp"
 #include "resilience/failed_auth_window.hpp"
 #include "support/run_task.hpp"
 
@@ -148,6 +152,59 @@ TEST_F(FailedAuthLimiterDecision, TheLearnedBlocksAreBounded) {
   EXPECT_TRUE(limiter.blocked("address-9"));
 }
 
+// What the middleware does with each answer: 429 for a blocked address before its key is looked
+// at, else the failure's 401 or 429. Returns the status sent.
+int refuse_bad_key(DistributedFailedAuthLimiter& limiter, boost::asio::io_context& io,
+                   const std::string& address) {
+  if (limiter.blocked(address)) return 429;
+  return testing::run_task(io, limiter.record_failure(address)) ? 429 : 401;
+}
+
+TEST_F(FailedAuthLimiterDecision, TheCountersMoveByExactlyTheRefusedRequests) {
+  std::map<int, std::uint64_t> sent;
+  // Alternating processes: 4 failures reach the shared limit (401), then a learns the block from
+  // its next failure (429) and both refuse before the key (429).
+  for (int i = 0; i < 10; ++i) ++sent[refuse_bad_key(i % 2 == 0 ? a_ : b_, io_, "a")];
+  // Another address, shared count down: 4 failures in a alone (401), then a blocks by itself.
+  shared_.up = false;
+  for (int i = 0; i < 6; ++i) ++sent[refuse_bad_key(a_, io_, "b")];
+  EXPECT_EQ(sent[401], 8u);
+  EXPECT_EQ(sent[429], 8u);
+  const auto a = a_.counters();
+  const auto b = b_.counters();
+  EXPECT_EQ(a.unauthorized + b.unauthorized, sent[401]);
+  EXPECT_EQ(a.blocked + b.blocked, sent[429]);
+  EXPECT_EQ(a.unauthorized, 6u);  // 2 of "a", 4 of "b"
+  EXPECT_EQ(a.blocked, 5u);       // "a": 1 at its failure, 2 before the key; "b": 2 before the key
+  // Every failure is counted once, shared or in process; a 429 before the key is no failure.
+  EXPECT_EQ(a.shared + a.in_process + b.shared + b.in_process, 8u + 1u);
+  // blocked() is asked before any key is looked at: a yes is a refused request, whatever its key.
+  EXPECT_EQ(a_.blocked("a"), 60);
+  EXPECT_EQ(a_.counters().blocked, a.blocked + 1);
+  EXPECT_FALSE(a_.blocked("c"));
+  EXPECT_EQ(a_.counters().blocked, a.blocked + 1) << "a request let through is not counted";
+}
+
+TEST_F(FailedAuthLimiterDecision, TheGaugeCountsEachBlockedAddressOnceUntilItsBlockEnds) {
+  EXPECT_EQ(a_.blocked_addresses(), 0u);
+  for (int i = 0; i < 4; ++i) fail(a_, "own");  // blocked by a's own count (and learned)
+  for (int i = 0; i < 4; ++i) fail(b_, "learned");
+  EXPECT_EQ(fail(a_, "learned"), "429/60");  // learned from the shared count only
+  for (int i = 0; i < 3; ++i) fail(a_, "under the limit");
+  EXPECT_EQ(a_.blocked_addresses(), 2u);
+  EXPECT_EQ(b_.blocked_addresses(), 1u);
+  clock_.advance(59s);
+  EXPECT_EQ(a_.blocked_addresses(), 2u);
+  clock_.advance(1s);  // the first failures leave the window: every block ends
+  EXPECT_EQ(a_.blocked_addresses(), 0u);
+  EXPECT_EQ(b_.blocked_addresses(), 0u);
+
+  shared_.up = false;  // in process only
+  for (int i = 0; i < 4; ++i) fail(a_, "outage");
+  EXPECT_EQ(a_.blocked_addresses(), 1u);
+  EXPECT_EQ(b_.blocked_addresses(), 0u);
+}
+
 TEST(FailedAuthWindow, BlocksAfterTheLimitUntilTheOldestFailureLeavesTheWindow) {
   resilience::FailedAuthWindow window({.limit = 2, .window = 10s, .max_addresses = 2});
   const auto t0 = TimePoint{} + 1h;
@@ -160,6 +217,46 @@ TEST(FailedAuthWindow, BlocksAfterTheLimitUntilTheOldestFailureLeavesTheWindow) 
   window.record_failure("b", t0);
   window.record_failure("c", t0);
   EXPECT_EQ(window.tracked_addresses(), 2u);
+}
+
+TEST(FailedAuthWindow, ARecordedFailureTellsWhenTheBlockItLeavesEnds) {
+  resilience::FailedAuthWindow window({.limit = 2, .window = 10s, .max_addresses = 10});
+  const auto t0 = TimePoint{} + 1h;
+  EXPECT_FALSE(window.record_failure("a", t0));
+  const auto until = window.record_failure("a", t0 + 1s);
+  ASSERT_TRUE(until);
+  EXPECT_EQ(*until, t0 + 10s);  // when the failure at t0 leaves the window
+  EXPECT_TRUE(window.blocked("a", *until - 1ms));
+  EXPECT_FALSE(window.blocked("a", *until));
+  EXPECT_EQ(window.record_failure("a", t0 + 12s), std::nullopt) << "the one at t0 + 1 s is gone";
+  EXPECT_EQ(window.record_failure("a", t0 + 13s), t0 + 22s);
+}
+
+TEST(BlockedAddressCount, CountsEachAddressOnceUntilItsLatestEnd) {
+  resilience::BlockedAddressCount blocked(100);
+  const auto t0 = TimePoint{} + 1h;
+  blocked.note("a", t0 + 10s, t0);
+  blocked.note("b", t0 + 5s, t0);
+  blocked.note("a", t0 + 3s, t0);   // an earlier end: a stays until t0 + 10 s
+  blocked.note("b", t0 + 20s, t0);  // a later one: b now until t0 + 20 s
+  blocked.note("c", t0, t0);        // already over: not counted
+  EXPECT_EQ(blocked.count(t0), 2u);
+  EXPECT_EQ(blocked.count(t0 + 9s), 2u);
+  EXPECT_EQ(blocked.count(t0 + 10s), 1u);  // the end is exclusive, as blocked() has it
+  EXPECT_EQ(blocked.count(t0 + 19s), 1u);
+  EXPECT_EQ(blocked.count(t0 + 20s), 0u);
+  blocked.note("a", t0 + 30s, t0 + 20s);
+  EXPECT_EQ(blocked.count(t0 + 20s), 1u);
+}
+
+TEST(BlockedAddressCount, IsBounded) {
+  resilience::BlockedAddressCount blocked(3);
+  const auto t0 = TimePoint{} + 1h;
+  for (int i = 0; i < 10; ++i) blocked.note("address-" + std::to_string(i), t0 + 60s, t0);
+  EXPECT_EQ(blocked.count(t0), 3u);
+  EXPECT_EQ(blocked.count(t0 + 60s), 0u);
+  blocked.note("another", t0 + 90s, t0 + 60s);  // room again once those ended
+  EXPECT_EQ(blocked.count(t0 + 60s), 1u);
 }
 
 }  // namespace
