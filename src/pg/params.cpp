@@ -22,17 +22,40 @@ Param to_param(std::chrono::system_clock::time_point value) {
   return Param{format_timestamp(value)};
 }
 
+namespace {
+
+// One element, always quoted, so empty strings, spaces, commas, braces and the word NULL stay
+// literal text.
+void append_quoted(std::string& text, const std::string& value) {
+  text += '"';
+  for (const char c : value) {
+    if (c == '"' || c == '\\') text += '\\';
+    text += c;
+  }
+  text += '"';
+}
+
+}  // namespace
+
 std::string array_literal(const std::vector<std::string>& values) {
   std::string text = "{";
   for (std::size_t i = 0; i < values.size(); ++i) {
     if (i) text += ',';
-    // Always quoted, so empty strings, spaces, commas, braces and the word NULL stay literal text.
-    text += '"';
-    for (const char c : values[i]) {
-      if (c == '"' || c == '\\') text += '\\';
-      text += c;
+    append_quoted(text, values[i]);
+  }
+  text += '}';
+  return text;
+}
+
+std::string array_literal(const std::vector<Param>& values) {
+  std::string text = "{";
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i) text += ',';
+    if (values[i]) {
+      append_quoted(text, *values[i]);
+    } else {
+      text += "NULL";
     }
-    text += '"';
   }
   text += '}';
   return text;

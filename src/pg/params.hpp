@@ -70,6 +70,9 @@ Param to_param(std::chrono::system_clock::time_point value);
 
 // Array literal for `= ANY($1)` and friends: {1,2,3} or {"a","b \"c\""}; elements are never NULL.
 std::string array_literal(const std::vector<std::string>& values);
+// The same with elements that may be NULL (a nullopt Param): {"1",NULL,"3"}, for the arrays of
+// an `unnest(...)` whose columns are nullable.
+std::string array_literal(const std::vector<Param>& values);
 Param to_param(const std::vector<std::string>& values);
 template <Integer T>
 Param to_param(const std::vector<T>& values) {

@@ -28,21 +28,6 @@ constexpr std::string_view kUpdateSql =
     "$6::bigint[]) AS u (id, current_block, progress_percentage, estimated_completion, "
     "updated_at, version) WHERE j.id = u.id";
 
-// {e1,e2,...} of parameter texts, NULL for a null one; every element quoted.
-std::string array_of(const std::vector<pg::Param>& values) {
-  std::string text = "{";
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (i) text += ',';
-    if (!values[i]) {
-      text += "NULL";
-      continue;
-    }
-    assert(values[i]->find_first_of("\"\\") == std::string::npos && "numbers and times only");
-    text += '"' + *values[i] + '"';
-  }
-  return text + '}';
-}
-
 }  // namespace
 
 ProgressBatchOutcome apply_progress_batch(std::span<const domain::BackfillJob> locked,
@@ -116,8 +101,9 @@ pg::Statement progress_update(std::span<const domain::BackfillJob> changed) {
   }
   const auto& statement = progress_update_statement();
   return {std::string(statement.sql),
-          pg::params(array_of(ids), array_of(blocks), array_of(percentages), array_of(estimates),
-                     array_of(times), array_of(versions)),
+          pg::params(pg::array_literal(ids), pg::array_literal(blocks),
+                     pg::array_literal(percentages), pg::array_literal(estimates),
+                     pg::array_literal(times), pg::array_literal(versions)),
           statement.tag};
 }
 

@@ -81,5 +81,12 @@ TEST(PgParams, ArraysAreQuotedLiterals) {
             R"({"a","","NULL","q\"b\\c","x,y"})");
 }
 
+TEST(PgParams, ArraysOfNullableElementsSpellNullUnquotedAndQuoteTheRest) {
+  EXPECT_EQ(
+      array_literal(std::vector<Param>{Param{"1"}, std::nullopt, Param{"NULL"}, Param{"q\"b"}}),
+      R"({"1",NULL,"NULL","q\"b"})");
+  EXPECT_EQ(array_literal(std::vector<Param>{}), "{}");
+}
+
 }  // namespace
 }  // namespace utxoiq::pg
