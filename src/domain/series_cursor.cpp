@@ -12,28 +12,28 @@ namespace utxoiq::domain {
 
 namespace {
 
-constexpr std::uint8_t kFormatVersion = 1;
-constexpr std::size_t kHeaderBytes = 3;
-// The length byte must hold the longest service name.
-static_assert(kServiceNameRule.max_chars <= 255);
-// The names are ASCII (Charset::metric_name): characters and bytes are the same count.
-static_assert(kServiceNameRule.charset == Charset::metric_name &&
-              kMetricTypeRule.charset == Charset::metric_name);
+constexpr std::uint8_t kFormatVersion = 2;
+constexpr std::size_t kHeaderBytes = 4;
+// The two length bytes must hold the longest service name in bytes.
+static_assert(4 * kStoredServiceName.max_chars <= 0xffff);
 
-bool valid_key(std::string_view service_name, std::string_view metric_type) {
-  return !check_text(service_name, kServiceNameRule) && !check_text(metric_type, kMetricTypeRule);
+bool storable_key(std::string_view service_name, std::string_view metric_type) {
+  return !check_text(service_name, kStoredServiceName) &&
+         !check_text(metric_type, kStoredMetricType);
 }
 
 }  // namespace
 
 std::string encode_cursor(const SeriesCursor& cursor) {
-  assert(valid_key(cursor.service_name, cursor.metric_type) &&
-         "a stored series key satisfies the rules its write was validated by");
+  assert(storable_key(cursor.service_name, cursor.metric_type) &&
+         "the catalogue's columns hold no other key");
   std::string raw;
   raw.reserve(kHeaderBytes + cursor.service_name.size() + cursor.metric_type.size());
   raw += static_cast<char>(kFormatVersion);
   raw += static_cast<char>(CursorKind::metric_series);
-  raw += static_cast<char>(static_cast<std::uint8_t>(cursor.service_name.size()));
+  const std::size_t service_bytes = cursor.service_name.size();
+  raw += static_cast<char>(static_cast<std::uint8_t>(service_bytes >> 8));
+  raw += static_cast<char>(static_cast<std::uint8_t>(service_bytes & 0xff));
   raw += cursor.service_name;
   raw += cursor.metric_type;
   return base64url_encode(raw);
@@ -49,12 +49,12 @@ std::optional<SeriesCursor> decode_series_cursor(std::string_view text) {
       byte(1) != static_cast<std::uint8_t>(CursorKind::metric_series)) {
     return std::nullopt;
   }
-  const std::size_t service_bytes = byte(2);
+  const std::size_t service_bytes = (std::size_t{byte(2)} << 8) | byte(3);
   if (service_bytes > raw->size() - kHeaderBytes) return std::nullopt;
   const std::string_view names = std::string_view(*raw).substr(kHeaderBytes);
   const std::string_view service_name = names.substr(0, service_bytes);
   const std::string_view metric_type = names.substr(service_bytes);
-  if (!valid_key(service_name, metric_type)) return std::nullopt;
+  if (!storable_key(service_name, metric_type)) return std::nullopt;
   return SeriesCursor{std::string(service_name), std::string(metric_type)};
 }
 

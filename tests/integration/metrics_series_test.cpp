@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "domain/cursor.hpp"
+#include "pg/blocking_connection.hpp"
 #include "support/metric_fixtures.hpp"
 #include "support/service_under_test.hpp"
 #include "util/uuid.hpp"
@@ -147,6 +148,31 @@ TEST_F(MetricsSeries, AnEmptyCatalogueIsOneLastPage) {
   const auto response = client_.get(kSeries);
   ASSERT_EQ(response.status, 200);
   EXPECT_EQ(response.body, R"({"series":[],"next_cursor":null})");
+}
+
+// A row written into the catalogue by hand (psql, a restore of another system's data) may hold
+// names the API refuses; it is listed like any other, and a page that ends on it leads on.
+TEST_F(MetricsSeries, APageEndingOnAHandWrittenNameTheApiRefusesLeadsOn) {
+  write_series(0, 3);
+  // After every svc-* key in any collation, so the expected order needs no collation rules.
+  const Key odd{"zz caf\u00e9/\u20ac", "m0 %"};
+  pg::BlockingConnection db{service_.database_url()};
+  db.exec(
+      "INSERT INTO system_metrics_series (service_name, metric_type, unit, last_timestamp) "
+      "VALUES ('" +
+      odd.first + "', '" + odd.second + "', 'ms', '" + iso(hour_) + "')");
+  std::vector<Key> seen;
+  std::string cursor;
+  for (int pages = 0; pages < 10; ++pages) {
+    const auto page = get_page("limit=1" + (cursor.empty() ? "" : "&cursor=" + cursor));
+    seen.insert(seen.end(), page.keys.begin(), page.keys.end());
+    cursor = page.next_cursor;
+    if (cursor.empty()) break;
+  }
+  std::vector<Key> expected = keys(3);
+  expected.push_back(odd);
+  EXPECT_EQ(seen, expected);
+  EXPECT_TRUE(cursor.empty()) << "the pages do not end";
 }
 
 TEST_F(MetricsSeries, ABadLimitOrCursorIsA422NamingIt) {
