@@ -1,9 +1,11 @@
 -- A skewed read workload on feedback statistics (issue 5): GET /api/v1/feedback/stats for one of
 -- 10,000 insights drawn from a Zipf distribution (exponent 0.99: a few insights are asked for
 -- most of the time), and 1% writes (POST /feedback/rate on an insight drawn the same way, a new
--- user each time), which invalidate that insight's cached statistics.
+-- user each time), which invalidate that insight's cached statistics. ZIPF_WRITE_SHARE sets another
+-- share of writes (0: reads only).
 local key = os.getenv("UTXOIQ_BOOTSTRAP_ADMIN_KEY")
-local insights, exponent, write_share = 10000, 0.99, 0.01
+local insights, exponent = 10000, 0.99
+local write_share = tonumber(os.getenv("ZIPF_WRITE_SHARE") or "0.01")
 local cumulative = {}
 local counter = 0
 local prefix = tostring(math.random(1, 1000000000))
