@@ -15,6 +15,7 @@
 #include "pg/pool.hpp"
 #include "store/feedback_rate_batcher.hpp"
 #include "support/feedback_recount.hpp"
+#include "support/pool_options.hpp"
 #include "support/run_task.hpp"
 #include "support/run_together.hpp"
 #include "support/test_servers.hpp"
@@ -43,14 +44,6 @@ class FeedbackRateBatcherTest : public ::testing::Test {
               db_.exec(kFeedbackStatsFromRows).rows.at(0).at(0));
   }
 
-  pg::PoolOptions options() const {
-    pg::PoolOptions o;
-    o.conninfo = url_;
-    o.min_size = 1;
-    o.max_size = 4;
-    return o;
-  }
-
   // Records what the batcher tells its listeners.
   store::FeedbackRateBatcher::Committed notice() {
     return [this](std::vector<std::string> insights) -> Task<void> {
@@ -63,7 +56,7 @@ class FeedbackRateBatcherTest : public ::testing::Test {
   boost::asio::io_context io_;
   std::string url_ = TestServers::get().create_migrated_database();
   pg::BlockingConnection db_{url_};
-  pg::Pool pool_{io_.get_executor(), options()};
+  pg::Pool pool_{io_.get_executor(), small_pool_options(url_)};
 };
 
 domain::RateFeedback rating(std::string insight, std::string user, int value) {

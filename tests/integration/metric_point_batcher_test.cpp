@@ -16,6 +16,7 @@
 #include "pg/pool.hpp"
 #include "store/partition_coverage.hpp"
 #include "store/pg_metric_writer.hpp"
+#include "support/pool_options.hpp"
 #include "support/run_together.hpp"
 #include "support/test_servers.hpp"
 #include "util/time.hpp"
@@ -49,18 +50,10 @@ class MetricPointBatcherTest : public ::testing::Test {
 
   std::string one_value(const std::string& sql) { return db_.exec(sql).rows.at(0).at(0).value(); }
 
-  pg::PoolOptions options() const {
-    pg::PoolOptions o;
-    o.conninfo = url_;
-    o.min_size = 1;
-    o.max_size = 4;
-    return o;
-  }
-
   boost::asio::io_context io_;
   std::string url_ = TestServers::get().create_migrated_database();
   pg::BlockingConnection db_{url_};
-  pg::Pool pool_{io_.get_executor(), options()};
+  pg::Pool pool_{io_.get_executor(), small_pool_options(url_)};
   store::PartitionCoverage coverage_;
   store::PgMetricWriter writer_{pool_, coverage_};
 };
