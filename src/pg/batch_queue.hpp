@@ -18,6 +18,7 @@
 #include <exception>
 #include <functional>
 #include <memory>
+#include <type_traits>
 #include <vector>
 
 #include "util/task.hpp"
@@ -47,5 +48,13 @@ class BatchQueue {
  private:
   std::shared_ptr<State> state_;
 };
+
+// The item a handler was given, as the type its caller submitted. A static cast: safe when every
+// item a queue is given has that type, as each batcher submits only its own kind of item.
+template <class T>
+T& item_as(const std::shared_ptr<BatchQueue::Item>& item) {
+  static_assert(std::is_base_of_v<BatchQueue::Item, T>);
+  return static_cast<T&>(*item);
+}
 
 }  // namespace utxoiq::pg

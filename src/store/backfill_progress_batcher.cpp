@@ -23,10 +23,6 @@ struct PendingReport : pg::BatchQueue::Item {
   std::optional<JobWrite> result;
 };
 
-PendingReport& pending(const std::shared_ptr<pg::BatchQueue::Item>& item) {
-  return static_cast<PendingReport&>(*item);  // the queue holds only what progress() submits
-}
-
 // Locks the reports' jobs, applies the reports in order and writes the changed jobs back, in one
 // transaction; rolled back when no report changed anything.
 Task<detail::ProgressBatchOutcome> write_together(
@@ -64,7 +60,7 @@ void remember(Committed& committed, const std::vector<domain::BackfillJob>& chan
 Task<Committed> write_reports(pg::Pool& pool, const pg::BatchQueue::Batch& batch) {
   std::vector<domain::ProgressUpdate> reports;
   reports.reserve(batch.size());
-  for (const auto& item : batch) reports.push_back(pending(item).update);
+  for (const auto& item : batch) reports.push_back(pg::item_as<PendingReport>(item).update);
   Committed committed;
   co_await detail::write_batch_or_each(
       batch,
@@ -72,14 +68,14 @@ Task<Committed> write_reports(pg::Pool& pool, const pg::BatchQueue::Batch& batch
         detail::ProgressBatchOutcome outcome = co_await write_together(pool, reports);
         remember(committed, outcome.changed);
         for (std::size_t i = 0; i < batch.size(); ++i) {
-          pending(batch[i]).result = std::move(outcome.answers[i]);
+          pg::item_as<PendingReport>(batch[i]).result = std::move(outcome.answers[i]);
         }
       },
       [&pool, &committed](const detail::BatchItem& item) -> Task<void> {
-        const std::vector<domain::ProgressUpdate> one{pending(item).update};
+        const std::vector<domain::ProgressUpdate> one{pg::item_as<PendingReport>(item).update};
         detail::ProgressBatchOutcome outcome = co_await write_together(pool, one);
         remember(committed, outcome.changed);
-        pending(item).result = std::move(outcome.answers.front());
+        pg::item_as<PendingReport>(item).result = std::move(outcome.answers.front());
       });
   co_return committed;
 }

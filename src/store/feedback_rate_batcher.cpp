@@ -25,10 +25,6 @@ struct PendingRating : pg::BatchQueue::Item {
   std::optional<FeedbackWrite> result;
 };
 
-PendingRating& pending(const std::shared_ptr<pg::BatchQueue::Item>& item) {
-  return static_cast<PendingRating&>(*item);  // the queue holds only what rate() submits
-}
-
 // Writes `requests` in one statement; one answer per request, in their order.
 Task<std::vector<FeedbackWrite>> write_together(pg::Pool& pool,
                                                 const std::vector<domain::RateFeedback>& requests) {
@@ -48,18 +44,18 @@ Task<std::vector<FeedbackWrite>> write_together(pg::Pool& pool,
 Task<void> write_rows(pg::Pool& pool, const pg::BatchQueue::Batch& batch) {
   std::vector<domain::RateFeedback> requests;
   requests.reserve(batch.size());
-  for (const auto& item : batch) requests.push_back(pending(item).request);
+  for (const auto& item : batch) requests.push_back(pg::item_as<PendingRating>(item).request);
   co_await detail::write_batch_or_each(
       batch,
       [&pool, &requests, &batch]() -> Task<void> {
         std::vector<FeedbackWrite> answers = co_await write_together(pool, requests);
         for (std::size_t i = 0; i < batch.size(); ++i) {
-          pending(batch[i]).result = std::move(answers[i]);
+          pg::item_as<PendingRating>(batch[i]).result = std::move(answers[i]);
         }
       },
       [&pool](const detail::BatchItem& item) -> Task<void> {
-        const std::vector<domain::RateFeedback> one{pending(item).request};
-        pending(item).result = (co_await write_together(pool, one)).front();
+        const std::vector<domain::RateFeedback> one{pg::item_as<PendingRating>(item).request};
+        pg::item_as<PendingRating>(item).result = (co_await write_together(pool, one)).front();
       });
 }
 
@@ -70,7 +66,8 @@ Task<void> write_batch(pg::Pool& pool, const FeedbackRateBatcher::Committed& com
   co_await write_rows(pool, batch);
   std::vector<std::string> insights;
   for (const auto& item : batch) {
-    if (pending(item).result) insights.push_back(pending(item).result->feedback.insight_id);
+    const std::optional<FeedbackWrite>& result = pg::item_as<PendingRating>(item).result;
+    if (result) insights.push_back(result->feedback.insight_id);
   }
   std::sort(insights.begin(), insights.end());
   insights.erase(std::unique(insights.begin(), insights.end()), insights.end());

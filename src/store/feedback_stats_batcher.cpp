@@ -19,16 +19,13 @@ struct PendingRead : pg::BatchQueue::Item {
   std::optional<domain::FeedbackStats> result;
 };
 
-PendingRead& pending(const std::shared_ptr<pg::BatchQueue::Item>& item) {
-  return static_cast<PendingRead&>(*item);  // the queue holds only what stats() submits
-}
-
 // The reads of `batch` made by `origin`, in batch order.
 std::vector<PendingRead*> reads_of(const pg::BatchQueue::Batch& batch,
                                    const pg::ReadOrigin& origin) {
   std::vector<PendingRead*> group;
   for (const auto& item : batch) {
-    if (pending(item).origin == origin) group.push_back(&pending(item));
+    PendingRead& read = pg::item_as<PendingRead>(item);
+    if (read.origin == origin) group.push_back(&read);
   }
   return group;
 }
@@ -54,7 +51,7 @@ Task<void> read_batch(const FeedbackStatsBatcher::ReadMany& read,
                       const pg::BatchQueue::Batch& batch) {
   std::vector<const pg::ReadOrigin*> done;
   for (const auto& item : batch) {
-    const pg::ReadOrigin& origin = pending(item).origin;
+    const pg::ReadOrigin& origin = pg::item_as<PendingRead>(item).origin;
     bool seen = false;
     for (const pg::ReadOrigin* o : done) seen = seen || *o == origin;
     if (seen) continue;

@@ -19,21 +19,18 @@ struct PendingPoint : pg::BatchQueue::Item {
   domain::MetricRecord point;
 };
 
-PendingPoint& pending(const std::shared_ptr<pg::BatchQueue::Item>& item) {
-  return static_cast<PendingPoint&>(*item);  // the queue holds only what write() submits
-}
-
 // Writes the batch's points together, or one by one when a point fails the batch (the rule of
 // internal/batch_or_each.hpp); sets each item's error when its point was not written.
 Task<void> write_batch(const MetricPointBatcher::WritePoints& write,
                        const pg::BatchQueue::Batch& batch) {
   std::vector<domain::MetricRecord> points;
   points.reserve(batch.size());
-  for (const auto& item : batch) points.push_back(pending(item).point);
+  for (const auto& item : batch) points.push_back(pg::item_as<PendingPoint>(item).point);
   co_await detail::write_batch_or_each(
       batch, [&write, &points]() -> Task<void> { co_await write(points); },
       [&write](const detail::BatchItem& item) -> Task<void> {
-        co_await write(std::span<const domain::MetricRecord>(&pending(item).point, 1));
+        co_await write(
+            std::span<const domain::MetricRecord>(&pg::item_as<PendingPoint>(item).point, 1));
       });
 }
 

@@ -16,6 +16,7 @@
 #include "domain/backfill_rules.hpp"
 #include "pg/pool.hpp"
 #include "store/pg_backfill_jobs.hpp"
+#include "support/pool_options.hpp"
 #include "support/progress_reports.hpp"
 #include "support/run_task.hpp"
 #include "support/test_servers.hpp"
@@ -28,16 +29,9 @@ using Outcome = store::JobWrite::Outcome;
 
 struct Store {
   boost::asio::io_context io;
-  pg::Pool pool{io.get_executor(), options()};
+  pg::Pool pool{io.get_executor(),
+                small_pool_options(TestServers::get().create_migrated_database())};
   store::PgBackfillJobs jobs{pool};
-
-  static pg::PoolOptions options() {
-    pg::PoolOptions o;
-    o.conninfo = TestServers::get().create_migrated_database();
-    o.min_size = 1;
-    o.max_size = 4;
-    return o;
-  }
 };
 
 Store& store_under_test() {

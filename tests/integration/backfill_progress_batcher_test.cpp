@@ -16,6 +16,7 @@
 #include "pg/errors.hpp"
 #include "pg/pool.hpp"
 #include "store/pg_backfill_jobs.hpp"
+#include "support/pool_options.hpp"
 #include "support/progress_reports.hpp"
 #include "support/run_task.hpp"
 #include "support/test_servers.hpp"
@@ -52,18 +53,10 @@ class BackfillProgressBatcherTest : public ::testing::Test {
 
   std::string one_value(const std::string& sql) { return db_.exec(sql).rows.at(0).at(0).value(); }
 
-  pg::PoolOptions options() const {
-    pg::PoolOptions o;
-    o.conninfo = url_;
-    o.min_size = 1;
-    o.max_size = 4;
-    return o;
-  }
-
   boost::asio::io_context io_;
   std::string url_ = TestServers::get().create_migrated_database();
   pg::BlockingConnection db_{url_};
-  pg::Pool pool_{io_.get_executor(), options()};
+  pg::Pool pool_{io_.get_executor(), small_pool_options(url_)};
   store::PgBackfillJobs jobs_{pool_};
   std::vector<std::vector<domain::BackfillJob>> notices_;
 };

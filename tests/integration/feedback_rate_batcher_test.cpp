@@ -4,7 +4,6 @@
 // its own request, and the aggregate stays exact.
 #include <gtest/gtest.h>
 
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <exception>
 #include <optional>
@@ -16,39 +15,22 @@
 #include "pg/pool.hpp"
 #include "store/feedback_rate_batcher.hpp"
 #include "support/feedback_recount.hpp"
+#include "support/pool_options.hpp"
 #include "support/run_task.hpp"
+#include "support/run_together.hpp"
 #include "support/test_servers.hpp"
 
 namespace utxoiq::testing {
 namespace {
 
-struct Outcome {
-  std::optional<store::FeedbackWrite> write;
-  std::exception_ptr error;
-};
-
 class FeedbackRateBatcherTest : public ::testing::Test {
  protected:
   // Issues every request in the same turn of the loop and waits for all answers.
-  std::vector<Outcome> rate_all(store::FeedbackRateBatcher& batcher,
-                                const std::vector<domain::RateFeedback>& requests) {
-    std::vector<Outcome> outcomes(requests.size());
-    std::size_t left = requests.size();
-    for (std::size_t i = 0; i < requests.size(); ++i) {
-      boost::asio::co_spawn(io_, batcher.rate(requests[i]),
-                            [&, i](std::exception_ptr error, store::FeedbackWrite write) {
-                              if (error) {
-                                outcomes[i].error = error;
-                              } else {
-                                outcomes[i].write = std::move(write);
-                              }
-                              --left;
-                            });
-    }
-    while (left > 0 && io_.run_one() > 0) {
-    }
-    EXPECT_EQ(left, 0u);
-    return outcomes;
+  std::vector<CallOutcome<store::FeedbackWrite>> rate_all(
+      store::FeedbackRateBatcher& batcher, const std::vector<domain::RateFeedback>& requests) {
+    return run_together(io_, requests, [&batcher](const domain::RateFeedback& request) {
+      return batcher.rate(request);
+    });
   }
 
   std::int64_t transactions() {
@@ -60,14 +42,6 @@ class FeedbackRateBatcherTest : public ::testing::Test {
   void expect_exact_aggregate() {
     EXPECT_EQ(db_.exec(kFeedbackStatsFromAggregate).rows.at(0).at(0),
               db_.exec(kFeedbackStatsFromRows).rows.at(0).at(0));
-  }
-
-  pg::PoolOptions options() const {
-    pg::PoolOptions o;
-    o.conninfo = url_;
-    o.min_size = 1;
-    o.max_size = 4;
-    return o;
   }
 
   // Records what the batcher tells its listeners.
@@ -82,7 +56,7 @@ class FeedbackRateBatcherTest : public ::testing::Test {
   boost::asio::io_context io_;
   std::string url_ = TestServers::get().create_migrated_database();
   pg::BlockingConnection db_{url_};
-  pg::Pool pool_{io_.get_executor(), options()};
+  pg::Pool pool_{io_.get_executor(), small_pool_options(url_)};
 };
 
 domain::RateFeedback rating(std::string insight, std::string user, int value) {
@@ -96,10 +70,10 @@ TEST_F(FeedbackRateBatcherTest, RatingsIssuedTogetherAreOneStatementEachWithItsO
     requests.push_back(rating("ins-" + std::to_string(i % 5), "u-" + std::to_string(i), 1 + i % 5));
   const auto outcomes = rate_all(batcher, requests);
   for (std::size_t i = 0; i < requests.size(); ++i) {
-    ASSERT_TRUE(outcomes[i].write) << i;
-    EXPECT_TRUE(outcomes[i].write->created);
-    EXPECT_EQ(outcomes[i].write->feedback.user_id, requests[i].user_id);
-    EXPECT_EQ(outcomes[i].write->feedback.rating, requests[i].rating);
+    ASSERT_TRUE(outcomes[i].answer) << i;
+    EXPECT_TRUE(outcomes[i].answer->created);
+    EXPECT_EQ(outcomes[i].answer->feedback.user_id, requests[i].user_id);
+    EXPECT_EQ(outcomes[i].answer->feedback.rating, requests[i].rating);
   }
   EXPECT_EQ(transactions(), 1);
   const std::vector<std::vector<std::string>> one_notice{
@@ -113,7 +87,7 @@ TEST_F(FeedbackRateBatcherTest, ABatchHoldsAtMostMaxBatchRequests) {
   std::vector<domain::RateFeedback> requests;
   for (int i = 0; i < 5; ++i) requests.push_back(rating("ins", "u-" + std::to_string(i), 3));
   const auto outcomes = rate_all(batcher, requests);
-  for (const auto& outcome : outcomes) EXPECT_TRUE(outcome.write);
+  for (const auto& outcome : outcomes) EXPECT_TRUE(outcome.answer);
   EXPECT_EQ(transactions(), 3);  // 2 + 2 + 1
 }
 
@@ -121,22 +95,22 @@ TEST_F(FeedbackRateBatcherTest, RatingsOfOnePairInOneBatchAnswerAsIfRunInTurn) {
   store::FeedbackRateBatcher batcher(pool_, notice());
   const auto outcomes = rate_all(batcher, {rating("ins", "u", 1), rating("other", "u", 2),
                                            rating("ins", "u", 4), rating("ins", "u", 5)});
-  ASSERT_TRUE(outcomes[0].write && outcomes[2].write && outcomes[3].write);
-  EXPECT_TRUE(outcomes[0].write->created);
-  EXPECT_EQ(outcomes[0].write->feedback.rating, 1);
-  EXPECT_FALSE(outcomes[2].write->created);
-  EXPECT_EQ(outcomes[2].write->feedback.rating, 4);
-  EXPECT_FALSE(outcomes[3].write->created);
-  EXPECT_EQ(outcomes[3].write->feedback.rating, 5);
-  EXPECT_EQ(outcomes[0].write->feedback.id, outcomes[3].write->feedback.id);
+  ASSERT_TRUE(outcomes[0].answer && outcomes[2].answer && outcomes[3].answer);
+  EXPECT_TRUE(outcomes[0].answer->created);
+  EXPECT_EQ(outcomes[0].answer->feedback.rating, 1);
+  EXPECT_FALSE(outcomes[2].answer->created);
+  EXPECT_EQ(outcomes[2].answer->feedback.rating, 4);
+  EXPECT_FALSE(outcomes[3].answer->created);
+  EXPECT_EQ(outcomes[3].answer->feedback.rating, 5);
+  EXPECT_EQ(outcomes[0].answer->feedback.id, outcomes[3].answer->feedback.id);
   EXPECT_EQ(db_.exec("SELECT rating::text FROM insight_feedback WHERE insight_id = 'ins'")
                 .rows.at(0)
                 .at(0),
             "5");
   // Rated again later: the record exists, so 200.
   const auto again = rate_all(batcher, {rating("ins", "u", 2)});
-  ASSERT_TRUE(again[0].write);
-  EXPECT_FALSE(again[0].write->created);
+  ASSERT_TRUE(again[0].answer);
+  EXPECT_FALSE(again[0].answer->created);
   expect_exact_aggregate();
 }
 
@@ -145,8 +119,8 @@ TEST_F(FeedbackRateBatcherTest, ARowTheDatabaseRefusesFailsOnlyItsOwnRequest) {
   // 9 breaks insight_feedback_rating_check (the API validates before; this is the last guard).
   const auto outcomes =
       rate_all(batcher, {rating("ins", "a", 4), rating("ins", "b", 9), rating("ins", "c", 2)});
-  EXPECT_TRUE(outcomes[0].write);
-  EXPECT_TRUE(outcomes[2].write);
+  EXPECT_TRUE(outcomes[0].answer);
+  EXPECT_TRUE(outcomes[2].answer);
   ASSERT_TRUE(outcomes[1].error);
   try {
     std::rethrow_exception(outcomes[1].error);

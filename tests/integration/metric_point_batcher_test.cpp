@@ -5,7 +5,6 @@
 // (metrics_idempotency_test).
 #include <gtest/gtest.h>
 
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <exception>
 #include <optional>
@@ -17,17 +16,14 @@
 #include "pg/pool.hpp"
 #include "store/partition_coverage.hpp"
 #include "store/pg_metric_writer.hpp"
+#include "support/pool_options.hpp"
+#include "support/run_together.hpp"
 #include "support/test_servers.hpp"
 #include "util/time.hpp"
 #include "util/uuid.hpp"
 
 namespace utxoiq::testing {
 namespace {
-
-struct Outcome {
-  std::optional<store::WriteOutcome> written;
-  std::exception_ptr error;
-};
 
 domain::MetricRecord point(std::string service, double value) {
   domain::MetricRecord r;
@@ -45,40 +41,19 @@ Task<store::WriteOutcome> insert_one(store::PgMetricWriter& writer, domain::Metr
 class MetricPointBatcherTest : public ::testing::Test {
  protected:
   // Writes every point as its own request, all in the same turn of the loop; waits for all.
-  std::vector<Outcome> write_all(const std::vector<domain::MetricRecord>& points) {
-    std::vector<Outcome> outcomes(points.size());
-    std::size_t left = points.size();
-    for (std::size_t i = 0; i < points.size(); ++i) {
-      boost::asio::co_spawn(io_, insert_one(writer_, points[i]),
-                            [&, i](std::exception_ptr error, store::WriteOutcome written) {
-                              if (error) {
-                                outcomes[i].error = error;
-                              } else {
-                                outcomes[i].written = written;
-                              }
-                              --left;
-                            });
-    }
-    while (left > 0 && io_.run_one() > 0) {
-    }
-    EXPECT_EQ(left, 0u);
-    return outcomes;
+  std::vector<CallOutcome<store::WriteOutcome>> write_all(
+      const std::vector<domain::MetricRecord>& points) {
+    return run_together(io_, points, [this](const domain::MetricRecord& record) {
+      return insert_one(writer_, record);
+    });
   }
 
   std::string one_value(const std::string& sql) { return db_.exec(sql).rows.at(0).at(0).value(); }
 
-  pg::PoolOptions options() const {
-    pg::PoolOptions o;
-    o.conninfo = url_;
-    o.min_size = 1;
-    o.max_size = 4;
-    return o;
-  }
-
   boost::asio::io_context io_;
   std::string url_ = TestServers::get().create_migrated_database();
   pg::BlockingConnection db_{url_};
-  pg::Pool pool_{io_.get_executor(), options()};
+  pg::Pool pool_{io_.get_executor(), small_pool_options(url_)};
   store::PartitionCoverage coverage_;
   store::PgMetricWriter writer_{pool_, coverage_};
 };
@@ -88,8 +63,8 @@ TEST_F(MetricPointBatcherTest, PointsWrittenTogetherAreOneTransactionEachAnswere
   for (int i = 0; i < 40; ++i) points.push_back(point("batched", i));
   const auto outcomes = write_all(points);
   for (const auto& outcome : outcomes) {
-    ASSERT_TRUE(outcome.written);
-    EXPECT_EQ(outcome.written->inserted, 1);
+    ASSERT_TRUE(outcome.answer);
+    EXPECT_EQ(outcome.answer->inserted, 1);
   }
   EXPECT_EQ(one_value("SELECT count(*) FROM system_metrics WHERE service_name = 'batched'"), "40");
   // The first point may go out alone (it starts the first batch); the other 39 arrive while it
@@ -105,8 +80,8 @@ TEST_F(MetricPointBatcherTest, APointTheDatabaseRefusesFailsOnlyItsOwnRequest) {
   // 101 characters break varchar(100) (the API validates before; this is the last guard).
   const auto outcomes =
       write_all({point("kept-a", 1), point(std::string(101, 'x'), 2), point("kept-b", 3)});
-  EXPECT_TRUE(outcomes[0].written);
-  EXPECT_TRUE(outcomes[2].written);
+  EXPECT_TRUE(outcomes[0].answer);
+  EXPECT_TRUE(outcomes[2].answer);
   ASSERT_TRUE(outcomes[1].error);
   try {
     std::rethrow_exception(outcomes[1].error);

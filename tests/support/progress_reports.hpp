@@ -2,7 +2,6 @@
 // Sends progress reports to a PgBackfillJobs as concurrent requests would (all in one turn of the
 // event loop, so they meet in the progress batcher) or one after another, and collects each
 // report's answer or error; shared by the progress batch tests.
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <exception>
 #include <optional>
@@ -10,13 +9,11 @@
 
 #include "store/pg_backfill_jobs.hpp"
 #include "support/run_task.hpp"
+#include "support/run_together.hpp"
 
 namespace utxoiq::testing {
 
-struct ReportOutcome {
-  std::optional<store::JobWrite> answer;
-  std::exception_ptr error;
-};
+using ReportOutcome = CallOutcome<store::JobWrite>;
 
 // One request's report. A function, not a capturing lambda: a coroutine lambda's captures die
 // with the lambda object, before the coroutine runs.
@@ -28,24 +25,8 @@ inline Task<store::JobWrite> report_one(store::PgBackfillJobs& jobs, domain::Pro
 inline std::vector<ReportOutcome> report_together(
     boost::asio::io_context& io, store::PgBackfillJobs& jobs,
     const std::vector<domain::ProgressUpdate>& reports) {
-  std::vector<ReportOutcome> outcomes(reports.size());
-  std::size_t left = reports.size();
-  for (std::size_t i = 0; i < reports.size(); ++i) {
-    boost::asio::co_spawn(io, report_one(jobs, reports[i]),
-                          [&, i](std::exception_ptr error, store::JobWrite answer) {
-                            if (error) {
-                              outcomes[i].error = error;
-                            } else {
-                              outcomes[i].answer = std::move(answer);
-                            }
-                            --left;
-                          });
-  }
-  io.restart();
-  while (left > 0 && io.run_one() > 0) {
-  }
-  if (left > 0) throw std::logic_error("report_together: the io_context ran out of work");
-  return outcomes;
+  return run_together(io, reports,
+                      [&jobs](const domain::ProgressUpdate& u) { return report_one(jobs, u); });
 }
 
 // Every report as its own request, each sent after the previous one was answered.

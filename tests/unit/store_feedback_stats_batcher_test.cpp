@@ -4,7 +4,6 @@
 // not); a failed read fails only the reads of its origin; at most max_batch ids per read.
 #include <gtest/gtest.h>
 
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <exception>
 #include <optional>
@@ -13,6 +12,7 @@
 #include <vector>
 
 #include "store/feedback_stats_batcher.hpp"
+#include "support/run_together.hpp"
 
 namespace utxoiq::store {
 namespace {
@@ -20,11 +20,6 @@ namespace {
 struct Read {
   pg::ReadOrigin origin;
   std::vector<std::string> ids;
-};
-
-struct Outcome {
-  std::optional<domain::FeedbackStats> stats;
-  std::exception_ptr error;
 };
 
 struct Ask {
@@ -57,24 +52,11 @@ class FeedbackStatsBatcherTest : public ::testing::Test {
   }
 
   // Issues every read in the same turn of the loop and waits for all answers.
-  std::vector<Outcome> ask_all(FeedbackStatsBatcher& batcher, const std::vector<Ask>& asks) {
-    std::vector<Outcome> outcomes(asks.size());
-    std::size_t left = asks.size();
-    for (std::size_t i = 0; i < asks.size(); ++i) {
-      boost::asio::co_spawn(io_, batcher.stats(asks[i].insight_id, asks[i].origin),
-                            [&, i](std::exception_ptr error, domain::FeedbackStats stats) {
-                              if (error) {
-                                outcomes[i].error = error;
-                              } else {
-                                outcomes[i].stats = std::move(stats);
-                              }
-                              --left;
-                            });
-    }
-    while (left > 0 && io_.run_one() > 0) {
-    }
-    EXPECT_EQ(left, 0u);
-    return outcomes;
+  std::vector<testing::CallOutcome<domain::FeedbackStats>> ask_all(FeedbackStatsBatcher& batcher,
+                                                                   const std::vector<Ask>& asks) {
+    return testing::run_together(io_, asks, [&batcher](const Ask& ask) {
+      return batcher.stats(ask.insight_id, ask.origin);
+    });
   }
 
   static std::vector<Ask> asks(int n, const pg::ReadOrigin& origin, int first = 0) {
@@ -95,9 +77,9 @@ TEST_F(FeedbackStatsBatcherTest, ReadsIssuedTogetherAreOneReadEachAnsweredWithIt
   EXPECT_EQ(reads_[0].ids.size(), 40u);
   EXPECT_EQ(reads_[0].origin, kReplicaReader);
   for (std::size_t i = 0; i < outcomes.size(); ++i) {
-    ASSERT_TRUE(outcomes[i].stats) << i;
-    EXPECT_EQ(outcomes[i].stats->insight_id, "i-" + std::to_string(i));
-    EXPECT_EQ(outcomes[i].stats->total_comments, static_cast<std::int64_t>(i));
+    ASSERT_TRUE(outcomes[i].answer) << i;
+    EXPECT_EQ(outcomes[i].answer->insight_id, "i-" + std::to_string(i));
+    EXPECT_EQ(outcomes[i].answer->total_comments, static_cast<std::int64_t>(i));
   }
 }
 
@@ -118,8 +100,8 @@ TEST_F(FeedbackStatsBatcherTest, EachOriginIsReadOnItsOwnWithOnlyItsOwnIds) {
     }
   }
   for (std::size_t i = 0; i < outcomes.size(); ++i) {
-    ASSERT_TRUE(outcomes[i].stats) << i;
-    EXPECT_EQ(outcomes[i].stats->insight_id, mixed[i].insight_id);
+    ASSERT_TRUE(outcomes[i].answer) << i;
+    EXPECT_EQ(outcomes[i].answer->insight_id, mixed[i].insight_id);
   }
 }
 
@@ -129,9 +111,9 @@ TEST_F(FeedbackStatsBatcherTest, AFailedReadFailsOnlyTheReadsOfItsOrigin) {
   std::vector<Ask> mixed = asks(5, kReplicaReader);
   for (const Ask& ask : asks(5, kOtherKey, 5)) mixed.push_back(ask);
   const auto outcomes = ask_all(batcher, mixed);
-  for (std::size_t i = 0; i < 5; ++i) EXPECT_TRUE(outcomes[i].stats) << i;
+  for (std::size_t i = 0; i < 5; ++i) EXPECT_TRUE(outcomes[i].answer) << i;
   for (std::size_t i = 5; i < 10; ++i) {
-    EXPECT_FALSE(outcomes[i].stats) << i;
+    EXPECT_FALSE(outcomes[i].answer) << i;
     EXPECT_TRUE(outcomes[i].error) << i;
   }
 }
@@ -142,15 +124,15 @@ TEST_F(FeedbackStatsBatcherTest, AReadHoldsAtMostMaxBatchIds) {
   ASSERT_EQ(reads_.size(), 3u);  // 4 + 4 + 2
   EXPECT_EQ(reads_[0].ids.size(), 4u);
   EXPECT_EQ(reads_[2].ids.size(), 2u);
-  for (const auto& outcome : outcomes) EXPECT_TRUE(outcome.stats);
+  for (const auto& outcome : outcomes) EXPECT_TRUE(outcome.answer);
 }
 
 TEST_F(FeedbackStatsBatcherTest, AReadAloneIsAnsweredAlone) {
   FeedbackStatsBatcher batcher(io_.get_executor(), fake_read());
   const auto outcomes = ask_all(batcher, asks(1, kReplicaReader, 7));
   ASSERT_EQ(reads_.size(), 1u);
-  ASSERT_TRUE(outcomes[0].stats);
-  EXPECT_EQ(outcomes[0].stats->total_comments, 7);
+  ASSERT_TRUE(outcomes[0].answer);
+  EXPECT_EQ(outcomes[0].answer->total_comments, 7);
 }
 
 }  // namespace
