@@ -58,9 +58,13 @@ case_feedback_zipf() {
       ANALYZE insight_feedback; ANALYZE insight_feedback_stats;" >/dev/null
     zipf_seeded=1
   fi
+  export ZIPF_WRITE_SHARE=${BENCH_ZIPF_WRITE_SHARE:-0.01}
   path=/api/v1/feedback/stats; bench_script feedback_zipf "$2"
   zipf_before=$(cache_lookups "$1")
 }
+# The same reads without the writes: what a cached read costs on 10,000 keys.
+case_feedback_zipf_reads() { case_feedback_zipf "$@"; export ZIPF_WRITE_SHARE=0; }
+after_feedback_zipf_reads() { after_feedback_zipf "$@"; }
 after_feedback_zipf() {
   read -r l1h l1m l2h <<<"$(cache_lookups "$1")"
   read -r b1h b1m b2h <<<"$zipf_before"
