@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "ops/backup_engine.hpp"
+#include "ops/backup_lock.hpp"
 #include "ops/backup_manifest.hpp"
 #include "ops/backup_restore.hpp"
 #include "ops/pg_tool.hpp"
@@ -245,6 +246,18 @@ TEST_F(BackupTest, ASecondOperationIsBusyWhileTheLockIsHeld) {
   EXPECT_THROW(ops::verify_backup(settings_, std::nullopt), ops::BackupBusy);
   holder.exec("SELECT pg_advisory_unlock(hashtext('utxoiq.backup'))");
   EXPECT_NO_THROW(ops::run_backup(settings_));
+}
+
+// The lock is free the moment an operation returns, not when its session's backend gets round to
+// exiting: the next operation (a verify right after a backup) must never be refused as busy.
+TEST_F(BackupTest, TheLockIsFreeAsSoonAsAnOperationEnds) {
+  pg::BlockingConnection other(url_);  // already connected: it asks within microseconds
+  for (int i = 0; i < 20; ++i) {
+    { const ops::BackupLock lock(url_); }
+    const auto got = other.exec("SELECT pg_try_advisory_lock(hashtext('utxoiq.backup'))");
+    ASSERT_EQ(got.rows.at(0).at(0), "t") << "still held after the operation ended, round " << i;
+    other.exec("SELECT pg_advisory_unlock(hashtext('utxoiq.backup'))");
+  }
 }
 
 TEST_F(BackupTest, CommandLineRefusesBadInput) {
