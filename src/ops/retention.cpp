@@ -41,6 +41,27 @@ void run_policies(RetentionContext& ctx, const RetentionOptions& options, Timest
   }
 }
 
+// Gives the run's lock back when the run ends, however it ends. Closing the connection would
+// release it too, but only once the server's backend has exited, after the caller has moved on: a
+// run started right after could find it still held and be refused as busy.
+class RetentionLockRelease {
+ public:
+  explicit RetentionLockRelease(pg::BlockingConnection& db) : db_(db) {}
+  ~RetentionLockRelease() {
+    try {
+      if (!db_.is_ok()) return;  // a broken session: the server drops the lock with it
+      if (db_.in_transaction()) db_.exec("ROLLBACK");
+      db_.exec("SELECT pg_advisory_unlock(" + kKey + ")");
+    } catch (const std::exception&) {
+    }
+  }
+  RetentionLockRelease(const RetentionLockRelease&) = delete;
+  RetentionLockRelease& operator=(const RetentionLockRelease&) = delete;
+
+ private:
+  pg::BlockingConnection& db_;
+};
+
 }  // namespace
 
 RetentionReport run_retention(const std::string& database_url, ArchiveSink& sink,
@@ -49,6 +70,7 @@ RetentionReport run_retention(const std::string& database_url, ArchiveSink& sink
   db.exec("SET TimeZone = 'UTC'");
   const auto locked = db.exec("SELECT pg_try_advisory_lock(" + kKey + ")");
   if (locked.rows.at(0).at(0) != "t") throw RetentionBusy();
+  const RetentionLockRelease release(db);
   RetentionReport report;
   report.dry_run = options.dry_run;
   report.started_at = now_utc();
@@ -81,7 +103,6 @@ RetentionReport run_retention(const std::string& database_url, ArchiveSink& sink
   if (report.run_id != 0 && db.is_ok()) {
     if (db.in_transaction()) db.exec("ROLLBACK");
     finish_run_row(db, report);
-    db.exec("SELECT pg_advisory_unlock(" + kKey + ")");
   }
   return report;
 }

@@ -188,6 +188,31 @@ TEST(Retention, ASecondRunAtTheSameTimeIsRefused) {
   EXPECT_EQ(sql_count(f.url, "SELECT count(*) FROM retention_runs"), 0);
 }
 
+// The lock is free the moment a run returns, not when its session's backend gets round to exiting:
+// the next run (the scheduler's, or an operator's after a dry run) must never be refused as busy.
+TEST(Retention, TheLockIsFreeAsSoonAsARunEnds) {
+  Fixture f;
+  pg::BlockingConnection other(f.url);  // already connected: it asks within microseconds
+  const std::string key = std::to_string(ops::kRetentionLockKey);
+  for (int i = 0; i < 10; ++i) {
+    ops::RetentionOptions dry;
+    dry.dry_run = true;
+    ASSERT_EQ(f.run(dry).status, "succeeded");
+    const auto got = other.exec("SELECT pg_try_advisory_lock(" + key + ")");
+    ASSERT_EQ(got.rows.at(0).at(0), "t") << "still held after the run ended, round " << i;
+    other.exec("SELECT pg_advisory_unlock(" + key + ")");
+  }
+  // Also when the run fails before it has an audit row to finish.
+  other.exec("ALTER TABLE retention_runs RENAME TO retention_runs_away");
+  for (int i = 0; i < 25; ++i) {
+    ASSERT_EQ(f.run().status, "failed");
+    const auto got = other.exec("SELECT pg_try_advisory_lock(" + key + ")");
+    ASSERT_EQ(got.rows.at(0).at(0), "t") << "still held after the failed run, round " << i;
+    other.exec("SELECT pg_advisory_unlock(" + key + ")");
+  }
+  other.exec("ALTER TABLE retention_runs_away RENAME TO retention_runs");
+}
+
 TEST(Retention, RestoreLoadsAnArchiveBackIntoItsTableOrAScratchTable) {
   Fixture f;
   const auto feedback = row_texts(f.url, "insight_feedback", kFeedbackExpired);
