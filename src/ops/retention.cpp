@@ -7,6 +7,7 @@
 #include "ops/retention_metrics.hpp"
 #include "ops/retention_steps.hpp"
 #include "pg/blocking_connection.hpp"
+#include "pg/session_lock.hpp"
 #include "util/rfc3339.hpp"
 
 namespace utxoiq::ops {
@@ -41,36 +42,14 @@ void run_policies(RetentionContext& ctx, const RetentionOptions& options, Timest
   }
 }
 
-// Gives the run's lock back when the run ends, however it ends. Closing the connection would
-// release it too, but only once the server's backend has exited, after the caller has moved on: a
-// run started right after could find it still held and be refused as busy.
-class RetentionLockRelease {
- public:
-  explicit RetentionLockRelease(pg::BlockingConnection& db) : db_(db) {}
-  ~RetentionLockRelease() {
-    try {
-      if (!db_.is_ok()) return;  // a broken session: the server drops the lock with it
-      if (db_.in_transaction()) db_.exec("ROLLBACK");
-      db_.exec("SELECT pg_advisory_unlock(" + kKey + ")");
-    } catch (const std::exception&) {
-    }
-  }
-  RetentionLockRelease(const RetentionLockRelease&) = delete;
-  RetentionLockRelease& operator=(const RetentionLockRelease&) = delete;
-
- private:
-  pg::BlockingConnection& db_;
-};
-
 }  // namespace
 
 RetentionReport run_retention(const std::string& database_url, ArchiveSink& sink,
                               const RetentionOptions& options) {
   pg::BlockingConnection db(database_url);
   db.exec("SET TimeZone = 'UTC'");
-  const auto locked = db.exec("SELECT pg_try_advisory_lock(" + kKey + ")");
-  if (locked.rows.at(0).at(0) != "t") throw RetentionBusy();
-  const RetentionLockRelease release(db);
+  const pg::SessionLock lock(db, kKey);  // given back however the run ends
+  if (!lock.held()) throw RetentionBusy();
   RetentionReport report;
   report.dry_run = options.dry_run;
   report.started_at = now_utc();

@@ -107,9 +107,7 @@ Task<Lease> Pool::acquire_connection(std::shared_ptr<PoolCore> core) {
 
 Task<Result> Pool::execute(std::string_view sql, Params params, StatementTag tag) {
   if (read_router_ && tag.access == StatementAccess::read) {
-    const ReadOrigin origin = current_read_origin();
-    if (origin.may_use_replicas)
-      co_return co_await read_router_(sql, std::move(params), tag, origin);
+    co_return co_await execute_read(current_read_origin(), sql, std::move(params), tag);
   }
   co_return co_await execute_here(sql, std::move(params), tag);
 }
@@ -117,10 +115,15 @@ Task<Result> Pool::execute(std::string_view sql, Params params, StatementTag tag
 Task<Result> Pool::execute_for(const ReadOrigin& origin, const TaggedSql& statement,
                                Params params) {
   assert(statement.tag.access == StatementAccess::read);
+  co_return co_await execute_read(origin, statement.sql, std::move(params), statement.tag);
+}
+
+Task<Result> Pool::execute_read(const ReadOrigin& origin, std::string_view sql, Params params,
+                                StatementTag tag) {
   if (read_router_ && origin.may_use_replicas) {
-    co_return co_await read_router_(statement.sql, std::move(params), statement.tag, origin);
+    co_return co_await read_router_(sql, std::move(params), tag, origin);
   }
-  co_return co_await execute_here(statement.sql, std::move(params), statement.tag);
+  co_return co_await execute_here(sql, std::move(params), tag);
 }
 
 Task<Result> Pool::execute_here(std::string_view sql, Params params, StatementTag tag) {

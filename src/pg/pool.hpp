@@ -146,6 +146,9 @@ class Pool {
 
  private:
   static Task<Lease> acquire_connection(std::shared_ptr<detail::PoolCore> core);
+  // A read by `origin`: to the router when there is one and the origin allows replicas, else here.
+  Task<Result> execute_read(const ReadOrigin& origin, std::string_view sql, Params params,
+                            StatementTag tag);
   std::shared_ptr<detail::PoolCore> core_;
   ReadRouter read_router_;
 };

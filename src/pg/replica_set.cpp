@@ -7,7 +7,6 @@
 #include <stdexcept>
 
 #include "obs/logging.hpp"
-#include "obs/request_context.hpp"
 #include "pg/errors.hpp"
 #include "pg/internal/replica_host.hpp"
 #include "resilience/circuit_breaker.hpp"
@@ -209,10 +208,6 @@ StatementRequest ReplicaSet::request_for(const ReadOrigin& origin) const {
   request.critical = origin.critical;
   if (!origin.routing_key.empty()) request.key_token = state_->tokens.token(origin.routing_key);
   return request;
-}
-
-StatementRequest ReplicaSet::current_request() const {
-  return request_for(current_read_origin());
 }
 
 }  // namespace utxoiq::pg

@@ -92,8 +92,6 @@ class ReplicaSet {
   // The routing request of a read by `origin`: its critical flag, its key's token and
   // tokens_complete().
   StatementRequest request_for(const ReadOrigin& origin) const;
-  // request_for() the request running now (obs::current_request()).
-  StatementRequest current_request() const;
 
   // Tokens shared between instances (app/ryw_token_feed.hpp carries them over Redis pub/sub;
   // pg/ knows nothing of Redis). Without a feed, or while it is not complete, other instances'
